@@ -1,0 +1,63 @@
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import type { LogLevel } from '@temporalio/worker';
+import type { QueueKind, QueueNames } from './queues';
+import type { TemporalConfig } from './temporal';
+
+export interface GraftWorkerOptions {
+  readonly temporal: TemporalConfig;
+  readonly queues: QueueNames;
+  /** Which queues this process serves; on a machine without a GPU, both. */
+  readonly serve: readonly QueueKind[];
+  /** The activity implementations (see activities/index.ts). */
+  readonly activities: object;
+}
+
+export interface GraftWorkers {
+  /** Runs until `shutdown()` is called or `until` settles. */
+  run(until?: Promise<unknown>): Promise<void>;
+  shutdown(): void;
+}
+
+/**
+ * One Temporal worker per served queue, sharing a connection. The CPU worker
+ * also hosts the workflows. The GPU worker runs one activity at a time: a
+ * training step takes the whole accelerator.
+ */
+export async function createGraftWorkers(options: GraftWorkerOptions): Promise<GraftWorkers> {
+  installQuietRuntime();
+  const connection = await NativeConnection.connect({ address: options.temporal.address });
+  const workers = await Promise.all(options.serve.map((kind) => Worker.create({
+    connection,
+    namespace: options.temporal.namespace,
+    taskQueue: options.queues[kind],
+    activities: options.activities,
+    ...(kind === 'cpu' ? { workflowsPath: require.resolve('../../workflows') } : {}),
+    ...(kind === 'gpu' ? { maxConcurrentActivityTaskExecutions: 1 } : {}),
+  })));
+  return {
+    async run(until?: Promise<unknown>) {
+      try {
+        await Promise.all(workers.map((worker) => (until ? worker.runUntil(until) : worker.run())));
+      } finally {
+        await connection.close();
+      }
+    },
+    shutdown() {
+      for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
+    },
+  };
+}
+
+let runtimeInstalled = false;
+
+/** The SDK logs every worker state change at INFO; Graft shows WARN and up unless `GRAFT_LOG_LEVEL` says otherwise. */
+function installQuietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  const level = (process.env.GRAFT_LOG_LEVEL ?? 'WARN').toUpperCase() as LogLevel;
+  try {
+    Runtime.install({ logger: new DefaultLogger(level) });
+  } catch {
+    // Already installed by the embedding program: keep its logger.
+  }
+}

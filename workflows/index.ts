@@ -1,0 +1,2 @@
+// Every workflow the Graft worker registers. Deterministic code only.
+export * from './smoke';
