@@ -1,0 +1,91 @@
+import { GraftError } from '../errors';
+
+/** Where the object store is and how to sign in. Build it with `storeConfigFromEnv`. */
+export interface StoreConfig {
+  /** Normalized endpoint URL, e.g. `http://127.0.0.1:9000` (no credentials, no path). */
+  readonly endpoint: string;
+  readonly host: string;
+  readonly port: number;
+  readonly useSSL: boolean;
+  readonly accessKey: string;
+  readonly secretKey: string;
+  readonly bucket: string;
+  /** S3 region; `undefined` lets the client use its default (`us-east-1`). */
+  readonly region?: string;
+}
+
+/** Local-stack defaults, the same as infra's MinIO: never use them outside a dev box. */
+export const STORE_DEFAULTS = {
+  endpoint: 'http://127.0.0.1:9000',
+  accessKey: 'graftadmin',
+  secretKey: 'graftsecret',
+  bucket: 'graft',
+} as const;
+
+/** The store's settings are malformed: fixing the environment is the only cure. */
+export class StoreConfigError extends GraftError {
+  readonly type = 'StoreConfigError';
+  readonly retryable = false;
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Reads the store's settings:
+ * - `GRAFT_S3_ENDPOINT` (default `http://127.0.0.1:9000`)
+ * - `GRAFT_S3_ACCESS_KEY`, else `MINIO_ROOT_USER` (default `graftadmin`)
+ * - `GRAFT_S3_SECRET_KEY`, else `MINIO_ROOT_PASSWORD` (default `graftsecret`)
+ * - `GRAFT_BUCKET` (default `graft`), `GRAFT_S3_REGION` (optional)
+ */
+export function storeConfigFromEnv(env: Env = process.env): StoreConfig {
+  const pick = (...names: string[]): string | undefined =>
+    names.map((n) => env[n]?.trim()).find((v): v is string => v !== undefined && v !== '');
+  const url = parseEndpoint(pick('GRAFT_S3_ENDPOINT') ?? STORE_DEFAULTS.endpoint);
+  const bucket = pick('GRAFT_BUCKET') ?? STORE_DEFAULTS.bucket;
+  checkBucketName(bucket);
+  const region = pick('GRAFT_S3_REGION');
+  return {
+    endpoint: url.origin,
+    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80,
+    useSSL: url.protocol === 'https:',
+    accessKey: pick('GRAFT_S3_ACCESS_KEY', 'MINIO_ROOT_USER') ?? STORE_DEFAULTS.accessKey,
+    secretKey: pick('GRAFT_S3_SECRET_KEY', 'MINIO_ROOT_PASSWORD') ?? STORE_DEFAULTS.secretKey,
+    bucket,
+    ...(region ? { region } : {}),
+  };
+}
+
+function parseEndpoint(raw: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new StoreConfigError(`GRAFT_S3_ENDPOINT is not a URL (expected e.g. http://127.0.0.1:9000)`);
+  }
+  // Credentials in the URL would end up in error messages: refuse them.
+  if (url.username || url.password) {
+    throw new StoreConfigError('GRAFT_S3_ENDPOINT must not hold credentials; use GRAFT_S3_ACCESS_KEY / GRAFT_S3_SECRET_KEY');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new StoreConfigError(`GRAFT_S3_ENDPOINT must be http:// or https://, got ${url.protocol}//`);
+  }
+  if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
+    throw new StoreConfigError(`GRAFT_S3_ENDPOINT must be a bare origin like ${url.origin}, without a path`);
+  }
+  return url;
+}
+
+/** S3 bucket naming rules, checked here so a typo fails before any request. */
+function checkBucketName(bucket: string): void {
+  const ok = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket) && !bucket.includes('..') && !/^\d+\.\d+\.\d+\.\d+$/.test(bucket);
+  if (!ok) {
+    throw new StoreConfigError(
+      `GRAFT_BUCKET ${JSON.stringify(bucket)} is not a valid bucket name (3-63 characters: lowercase letters, digits, '.', '-')`,
+    );
+  }
+}

@@ -1,0 +1,35 @@
+import type { ObjectStore } from '../../../lib/store';
+
+/** Test double: an ObjectStore in a Map, recording the order of writes. */
+export class MemoryStore implements ObjectStore {
+  readonly bucket = 'test';
+  readonly objects = new Map<string, Buffer>();
+  /** Every put key, in order, so tests can check the commit protocol. */
+  readonly puts: string[] = [];
+
+  async put(key: string, data: Buffer | Uint8Array | string): Promise<void> {
+    this.puts.push(key);
+    this.objects.set(key, Buffer.from(typeof data === 'string' ? Buffer.from(data, 'utf8') : data));
+  }
+
+  async get(key: string): Promise<Buffer | undefined> {
+    const data = this.objects.get(key);
+    return data === undefined ? undefined : Buffer.from(data);
+  }
+
+  async exists(key: string): Promise<boolean> {
+    return this.objects.has(key);
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    return [...this.objects.keys()].filter((k) => k.startsWith(prefix)).sort();
+  }
+
+  async remove(key: string): Promise<void> {
+    this.objects.delete(key);
+  }
+
+  async removePrefix(prefix: string): Promise<void> {
+    for (const key of await this.list(prefix)) this.objects.delete(key);
+  }
+}
