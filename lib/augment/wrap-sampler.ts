@@ -33,7 +33,7 @@ export function wrapTransform(images: tf.Tensor4D, transforms: tf.Tensor2D): tf.
     const pick = (x: tf.Tensor, y: tf.Tensor): tf.Tensor2D => {
       // Float arithmetic on small integers is exact; cast once at the end.
       const index = y.clipByValue(0, h - 1).mul(w).add(x.clipByValue(0, w - 1)).add(base);
-      return tf.gather(flat, index.reshape([n * h * w]).toInt());
+      return tf.gather(flat, index.reshape([n * h * w]).toInt()) as tf.Tensor2D;
     };
     const x1 = x0.add(1);
     const y1 = y0.add(1);
