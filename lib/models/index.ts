@@ -1,2 +1,50 @@
-// Public exports of this area (filled in by its owner).
-export {};
+// Public exports of lib/models: bases, heads, composition, training, checkpoints, I/O, summary, predict.
+export type {
+  Architecture, BaseSpec, BaseMode, TrainingMode, Pooling, HeadSpec, OptimizerName, EarlyStoppingSpec,
+  TrainSpec, FineTuneSpec, ModelPipelineSpec,
+} from './types';
+export { vgg16 } from './bases/vgg16';
+export { mobilenet } from './bases/mobilenet';
+export { smallCnn } from './bases/small-cnn';
+export { buildArchitecture, ARCHITECTURES } from './bases/build-architecture';
+export type { ArchitectureOptions } from './bases/input-shape';
+export { buildBase } from './build-base';
+export { buildHead } from './head';
+export type { BuildHeadOptions } from './head';
+export { composeModel } from './compose';
+export { cutModel } from './cut';
+export { setModelTrainable, unfreezeTop, trainableLayerNames } from './freeze';
+export { guardFrozenBatchNorm, isBatchNormGuarded } from './batchnorm-guard';
+export { leafLayers, orderedWeights } from './layer-names';
+export { disposeModels } from './dispose';
+export { extractFeatures } from './features';
+export type { ImageBatches } from './features';
+export { summarizeModel, formatModelSummary } from './summary';
+export type { ModelSummary, LayerRow, ParamTotals } from './summary';
+export { summarizePipelineModel } from './pipeline-summary';
+export type { StageSummary } from './pipeline-summary';
+export { createLineage } from './lineage';
+export type { ModelLineage, LineageInput } from './lineage';
+export { confusionMatrix, accuracyOf, perClassAccuracy, evaluatePredictions } from './evaluate';
+export type { EvaluationResult } from './evaluate';
+export { loadPublishedModel, savePublishedModel, prepareImages, predictImages } from './predict';
+export type { PublishedModel, Prediction } from './predict';
+export { storeIOHandler, locationIOHandler } from './io/io-handler';
+export { loadModelFromUri, saveModelToUri, readModelSideFile, writeModelSideFile } from './io/load-save';
+export { resolveModelUri } from './io/resolve';
+export type { ModelIOOptions, ResolvedModelUri } from './io/resolve';
+export type { ModelLocation } from './io/location';
+export type { HttpLimits } from './io/http-location';
+export { trainModel } from './train/train-model';
+export type { TrainData, TrainOptions, TrainCallbacks, TrainResult } from './train/train-model';
+export type { EpochLogs, BatchLogs } from './train/logs';
+export { earlyStoppingState } from './train/early-stopping';
+export type { EarlyStoppingState } from './train/early-stopping';
+export { makeOptimizer } from './train/optimizer';
+export { epochPermutation } from './train/rng';
+export { crossEntropy, argMaxAccuracy, evaluateModel } from './train/metrics';
+export type { CheckpointStore, TrainingCheckpoint, NamedTensor } from './train/checkpoint';
+export { disposeCheckpoint } from './train/checkpoint';
+export { ObjectStoreCheckpointStore } from './train/store-checkpoints';
+export { encodeSafetensors, decodeSafetensors } from './train/safetensors';
+export type { RawTensor, RawDtype } from './train/safetensors';

@@ -1,0 +1,35 @@
+import * as tf from '@tensorflow/tfjs-node';
+import { ModelError, isGraftError } from '../../errors';
+import { locationIOHandler } from './io-handler';
+import { resolveModelUri, type ModelIOOptions } from './resolve';
+
+/** Loads a tfjs LayersModel from a file://, http(s):// or s3:// URI. */
+export async function loadModelFromUri(uri: string, opts: ModelIOOptions = {}): Promise<tf.LayersModel> {
+  const { location, modelFile } = resolveModelUri(uri, opts);
+  try {
+    return await tf.loadLayersModel(locationIOHandler(location, modelFile));
+  } catch (err) {
+    if (isGraftError(err)) throw err;
+    throw new ModelError(`${uri}: cannot load model: ${(err as Error).message}`);
+  }
+}
+
+/** Saves a LayersModel (model.json + weights.bin) to a file:// or s3:// URI. */
+export async function saveModelToUri(model: tf.LayersModel, uri: string, opts: ModelIOOptions = {}): Promise<void> {
+  const { location, modelFile } = resolveModelUri(uri, opts);
+  await model.save(locationIOHandler(location, modelFile));
+}
+
+/** Reads a side file (`labels.json`, `lineage.json`) next to a model; undefined if absent. */
+export async function readModelSideFile(uri: string, name: string, opts: ModelIOOptions = {}): Promise<Buffer | undefined> {
+  return resolveModelUri(uri, opts).location.read(name);
+}
+
+/** Writes a side file next to a model (file:// or s3://). */
+export async function writeModelSideFile(
+  uri: string, name: string, data: Buffer | string, opts: ModelIOOptions = {},
+): Promise<void> {
+  const { location } = resolveModelUri(uri, opts);
+  if (location.write === undefined) throw new ModelError(`${location.description}: read-only`);
+  await location.write(name, data);
+}
