@@ -1,0 +1,130 @@
+/**
+ * `graft`: parses the global flags, dispatches to a command from
+ * `cli/commands/index.ts`, and is the one place that turns errors into
+ * messages and exit codes: 0 ok, 1 the run failed, 2 bad input or usage.
+ */
+import { parseArgs } from 'node:util';
+import { closestMatch } from '../pipelines/did-you-mean';
+import type { CliIO, Command } from './command';
+import { commands as registered } from './commands';
+import { consoleIO } from './io';
+import { UsageError, isParseArgsError } from './usage-error';
+
+const USAGE = 'graft [--verbose] <command> [arguments]   (graft --help lists the commands)';
+
+/** Error `type`s that mean the input was wrong: retrying the same command cannot help. */
+const BAD_INPUT_TYPES = new Set(['SpecError', 'DataError', 'ModelError', 'AccessError']);
+
+export async function main(argv: readonly string[], io?: CliIO, commands: readonly Command[] = registered): Promise<number> {
+  const { global, command: name, rest } = splitAtCommand(argv);
+  // Known before parsing, so that even a usage error can honour --verbose.
+  const verbose = global.includes('--verbose') || global.includes('-v') || rest.includes('--verbose') || (io?.verbose ?? false);
+  const cli = withVerbose(io ?? consoleIO(verbose), verbose);
+  try {
+    const flags = parseArgs({
+      args: global,
+      options: { verbose: { type: 'boolean', short: 'v' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+    if (flags.help || name === 'help') return printHelp(cli, commands, name === 'help' ? rest[0] : undefined);
+    if (name === undefined) throw new UsageError('expected a command');
+    const command = findCommand(commands, name);
+    const args = withoutGlobalFlags(rest);
+    if (args.includes('--help') || args.includes('-h')) return printHelp(cli, commands, name);
+    return await command.run(args, cli);
+  } catch (err) {
+    return reportError(err, cli);
+  }
+}
+
+/** Global flags come before the command word; everything after it belongs to the command. */
+function splitAtCommand(argv: readonly string[]): { global: string[]; command?: string; rest: string[] } {
+  const at = argv.findIndex((arg) => !arg.startsWith('-'));
+  if (at < 0) return { global: [...argv], rest: [] };
+  return { global: argv.slice(0, at), command: argv[at], rest: argv.slice(at + 1) };
+}
+
+/** `--verbose` is global: accept it after the command too (but not after `--`). */
+function withoutGlobalFlags(args: readonly string[]): string[] {
+  const end = args.indexOf('--');
+  const head = (end < 0 ? args : args.slice(0, end)).filter((arg) => arg !== '--verbose');
+  return end < 0 ? head : [...head, ...args.slice(end)];
+}
+
+function withVerbose(io: CliIO, verbose: boolean): CliIO {
+  return { out: (line) => io.out(line), err: (line) => io.err(line), verbose };
+}
+
+function findCommand(commands: readonly Command[], name: string): Command {
+  const command = commands.find((c) => c.name === name);
+  if (command) return command;
+  const suggestion = closestMatch(name, commands.map((c) => c.name));
+  throw new UsageError(`unknown command "${name}"${suggestion ? `; did you mean "${suggestion}"?` : ''}`);
+}
+
+function printHelp(io: CliIO, commands: readonly Command[], name?: string): number {
+  if (name !== undefined) {
+    const command = findCommand(commands, name);
+    io.out(`usage: ${command.usage}`);
+    io.out(`  ${command.summary}`);
+    return 0;
+  }
+  const width = Math.max(...commands.map((c) => c.name.length), 8);
+  io.out(`usage: ${USAGE}`);
+  io.out('');
+  io.out('commands:');
+  for (const command of commands) io.out(`  ${command.name.padEnd(width)}  ${command.summary}`);
+  io.out('');
+  io.out('global options:');
+  io.out(`  ${'--verbose'.padEnd(width)}  print details (stack traces) when something fails`);
+  io.out(`  ${'--help'.padEnd(width)}  show this help; graft <command> --help shows a command's usage`);
+  return 0;
+}
+
+/** The single catch: one clear line (a SpecError's every problem), never a bare stack unless --verbose. */
+function reportError(err: unknown, io: CliIO): number {
+  if (err instanceof UsageError || isParseArgsError(err)) {
+    io.err(`graft: ${firstLine(err.message)}`);
+    io.err(`usage: ${err instanceof UsageError && err.usage ? err.usage : USAGE}`);
+    return 2;
+  }
+  const badInput = findBadInput(err);
+  if (badInput) {
+    // A SpecError's message is a header line plus one line per problem: print them all.
+    const lines = badInput.type === 'SpecError' ? badInput.message.split('\n') : [firstLine(badInput.message)];
+    lines[0] = `${badInput.type}: ${lines[0]}`;
+    for (const line of lines) io.err(line);
+    if (io.verbose && badInput.stack) io.err(badInput.stack);
+    return 2;
+  }
+  const message = err instanceof Error ? firstLine(err.message) : String(err);
+  io.err(`graft: ${message || 'failed'}${io.verbose ? '' : ' (run with --verbose for details)'}`);
+  if (io.verbose) io.err(err instanceof Error && err.stack ? err.stack : String(err));
+  return 1;
+}
+
+type TypedError = Error & { type: string };
+
+/**
+ * A bad-input error, found by its `type` (not `instanceof`) anywhere in the
+ * `cause` chain: across Temporal the SpecError arrives as an
+ * ApplicationFailure inside an ActivityFailure inside a WorkflowFailedError.
+ */
+function findBadInput(err: unknown): TypedError | undefined {
+  for (let e = err, depth = 0; e instanceof Error && depth < 10; e = e.cause, depth++) {
+    const type = (e as { type?: unknown }).type;
+    if (typeof type === 'string' && BAD_INPUT_TYPES.has(type)) return e as TypedError;
+  }
+  return undefined;
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0];
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,245 @@
+/**
+ * The pipeline spec schema: the single source of the TypeScript types
+ * (`PipelineInput` = what users write, `PipelineSpec` = the normalized form),
+ * the validation, and `pipeline.schema.json`. docs/spec.md describes it.
+ */
+import { z } from 'zod';
+import {
+  WHEN_OBJECT,
+  boolean,
+  exactlyOne,
+  integer,
+  integerIn,
+  numberAbove,
+  numberIn,
+  oneOf,
+  orderedPair,
+  section,
+  text,
+} from './fields';
+import { crossFieldIssues } from './rules';
+import { cronProblem, intervalSeconds } from './schedule-syntax';
+import { showValue } from './show-value';
+
+export const ARCHITECTURES = ['vgg16', 'mobilenet', 'small-cnn'] as const;
+export type Architecture = (typeof ARCHITECTURES)[number];
+
+const SIDE = integerIn(1, 4096);
+
+/** `n` means `[n, n]`. */
+const imageSize = z
+  .union([SIDE, z.tuple([SIDE, SIDE])], { error: 'must be a side length n or [height, width], whole numbers from 1 to 4096' })
+  .transform((size): [number, number] => (typeof size === 'number' ? [size, size] : size));
+
+const channels = z.union([z.literal(1), z.literal(3)], { error: 'must be 1 or 3' });
+
+const CLASSES_ERROR = 'must be a list of at least 2 class indices (0, 1, …) or of at least 2 class names, or null for all';
+const classes = z
+  .union(
+    [
+      z.array(integerIn(0, 100_000), { error: CLASSES_ERROR }).min(2, { error: CLASSES_ERROR }),
+      z.array(text('a class name'), { error: CLASSES_ERROR }).min(2, { error: CLASSES_ERROR }),
+    ],
+    { error: CLASSES_ERROR },
+  )
+  .refine((list: readonly (number | string)[]) => new Set(list).size === list.length, {
+    error: (issue) => `must not repeat a class, got ${showValue(issue.input)}`,
+  });
+
+const dataset = section({
+  source: text(
+    'a dataset URI: idx://<dir>, dir://<dir> or s3://<bucket>/<prefix>',
+    /^(?:(?:idx|dir):\/\/\/?[^/\s]\S*|s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](?:\/\S*)?)$/,
+  ),
+  classes: classes.nullable().default(null),
+  limitPerClass: integerIn(1, 10_000_000).nullable().default(null),
+  split: section({
+    validation: numberIn(0, 1, { exclusiveMax: true }).default(0.1),
+    test: numberIn(0, 1, { exclusiveMax: true }).default(0.1),
+    seed: integer().default(42),
+  })
+    .refine((split) => split.validation + split.test < 1, {
+      error: (issue) => {
+        const split = issue.input as { validation: number; test: number };
+        return `validation + test must be below 1 so that some images are left to train on, got ${split.validation} + ${split.test}`;
+      },
+    })
+    .prefault({}),
+  /** Filled from base.inputShape, else 28; see `normalize`. */
+  imageSize: imageSize.optional(),
+  channels: channels.optional(),
+  onBadImage: oneOf(['fail', 'skip']).default('fail'),
+});
+
+/** A number z means [1 - z, 1 + z]. */
+const zoomRange = z
+  .union([numberIn(0, 1, { exclusiveMax: true }), z.tuple([numberAbove(0, 10), numberAbove(0, 10)])], {
+    error: 'must be a number z from 0 up to (not including) 1, or [min, max] scales above 0 and at most 10',
+  })
+  .transform((zoom): [number, number] => (typeof zoom === 'number' ? [1 - zoom, 1 + zoom] : zoom))
+  .refine(([min, max]) => min <= max, {
+    error: (issue) => `min must not exceed max in [min, max], got ${showValue(issue.input)}`,
+  });
+
+const mixing = (alpha: number) =>
+  section({ alpha: numberAbove(0, 100).default(alpha), prob: numberIn(0, 1).default(0.5) });
+
+const augment = section({
+  rotationRange: numberIn(0, 180).default(0),
+  widthShiftRange: numberIn(0, 1).default(0),
+  heightShiftRange: numberIn(0, 1).default(0),
+  shearRange: numberIn(0, 90).default(0),
+  zoomRange: zoomRange.default([1, 1]),
+  horizontalFlip: boolean().default(false),
+  verticalFlip: boolean().default(false),
+  brightnessRange: orderedPair(numberIn(0, 10), '[min, max] brightness factors from 0 to 10').nullable().default(null),
+  channelShiftRange: numberIn(0, 255).default(0),
+  fillMode: oneOf(['nearest', 'constant', 'reflect', 'wrap']).default('nearest'),
+  cval: numberIn(0, 255).default(0),
+  copies: integerIn(0, 100).default(1),
+  seed: integer().default(0),
+  cutmix: mixing(1).nullable().default(null),
+  mixup: mixing(0.2).nullable().default(null),
+});
+
+const base = section({
+  architecture: oneOf(ARCHITECTURES).nullable().default(null),
+  uri: text('a model URI: file://…, http(s)://… or s3://<bucket>/<key>', /^(?:file|https?|s3):\/\/\S+$/)
+    .nullable()
+    .default(null),
+  /** Filled from dataset.imageSize + channels; see `normalize`. */
+  inputShape: z
+    .tuple([SIDE, SIDE, channels], { error: 'must be [height, width, channels] with channels 1 or 3' })
+    .optional(),
+  alpha: numberAbove(0, 1).default(1),
+  cutAt: text('a layer name').nullable().default(null),
+}).superRefine(exactlyOne(['architecture', 'uri']), WHEN_OBJECT);
+
+const UNITS = integerIn(1, 65_536);
+
+const head = section({
+  strategy: oneOf(['replace', 'dense']).default('replace'),
+  pooling: oneOf(['flatten', 'avg', 'max']).default('flatten'),
+  /** Dense only; a number n means [n]. Default [256] for dense, [] for replace. */
+  hidden: z
+    .union([UNITS, z.array(UNITS)], { error: 'must be a number of units or a list of them, each from 1 to 65536' })
+    .transform((hidden) => (typeof hidden === 'number' ? [hidden] : hidden))
+    .optional(),
+  activation: oneOf(['relu', 'elu', 'selu', 'tanh', 'sigmoid', 'gelu', 'swish', 'softplus', 'linear']).default('relu'),
+  /** Default 0.5 for dense, 0 for replace. */
+  dropout: numberIn(0, 1, { exclusiveMax: true }).optional(),
+})
+  .superRefine((head, ctx) => {
+    if (head.strategy === 'replace' && head.hidden !== undefined && head.hidden.length > 0) {
+      ctx.addIssue({ code: 'custom', path: ['hidden'], message: 'is only used with strategy dense; remove it or set strategy: dense' });
+    }
+  })
+  .transform((head) => ({
+    ...head,
+    hidden: head.hidden ?? (head.strategy === 'dense' ? [256] : []),
+    dropout: head.dropout ?? (head.strategy === 'dense' ? 0.5 : 0),
+  }));
+
+const LEARNING_RATE = numberAbove(0, 10);
+const EPOCHS = integerIn(1, 10_000);
+const BATCH_SIZE = integerIn(1, 65_536);
+
+const train = section({
+  epochs: EPOCHS.default(10),
+  batchSize: BATCH_SIZE.default(32),
+  optimizer: oneOf(['adam', 'sgd', 'rmsprop']).default('adam'),
+  learningRate: LEARNING_RATE.default(0.001),
+  earlyStopping: section({
+    patience: integerIn(1, 1000).default(3),
+    monitor: oneOf(['val_loss', 'val_acc']).default('val_loss'),
+    minDelta: numberIn(0, 1).default(0),
+  })
+    .nullable()
+    .default(null),
+});
+
+const fineTune = section({
+  topLayers: integerIn(1, 10_000).nullable().default(null),
+  fromLayer: text('a layer name').nullable().default(null),
+  epochs: EPOCHS.default(5),
+  learningRate: LEARNING_RATE.default(0.00001),
+  /** Filled from train.batchSize; see `normalize`. */
+  batchSize: BATCH_SIZE.optional(),
+}).superRefine(exactlyOne(['topLayers', 'fromLayer']), WHEN_OBJECT);
+
+const schedule = section({
+  cron: z
+    .string({ error: 'must be a 5-field cron expression in quotes, e.g. "0 3 * * *"' })
+    .check((ctx) => {
+      const problem = cronProblem(ctx.value);
+      if (problem) ctx.issues.push({ code: 'custom', input: ctx.value, message: `${problem}, got ${showValue(ctx.value)}` });
+    })
+    .nullable()
+    .default(null),
+  every: z
+    .string({ error: 'must be an interval <n>s|m|h|d, e.g. 6h' })
+    .refine((every) => intervalSeconds(every) !== undefined, {
+      error: (issue) => `must be an interval <n>s|m|h|d with n >= 1, e.g. 6h, got ${showValue(issue.input)}`,
+    })
+    .nullable()
+    .default(null),
+  onlyIfDataChanged: boolean().default(false),
+  promoteMargin: numberIn(0, 1).default(0),
+}).superRefine(exactlyOne(['cron', 'every']), WHEN_OBJECT);
+
+const QUEUE = text('a task queue name of letters, digits, ., _ or -', /^[A-Za-z0-9._-]{1,200}$/);
+
+/** The sections as written, each normalized on its own. */
+export const pipelineFields = section({
+  name: text('a name of 1-63 characters a-z, 0-9, _ or -, starting with a letter or digit', /^[a-z0-9][a-z0-9_-]{0,62}$/),
+  dataset,
+  augment: augment.prefault({}),
+  base,
+  mode: oneOf(['transfer', 'retrain']).default('transfer'),
+  head: head.prefault({}),
+  train: train.prefault({}),
+  fineTune: fineTune.nullable().default(null),
+  schedule: schedule.nullable().default(null),
+  queues: section({ cpu: QUEUE.default('graft-cpu'), gpu: QUEUE.default('graft-gpu') }).prefault({}),
+  cache: boolean().default(true),
+});
+
+export type PipelineFields = z.output<typeof pipelineFields>;
+
+const DEFAULT_SIDE = 28;
+const DEFAULT_CHANNELS = 1;
+
+/** Fills the defaults that depend on another section (image size ↔ base input shape). */
+export function normalize(fields: PipelineFields) {
+  const shape = fields.base.inputShape;
+  const imageSize: [number, number] =
+    fields.dataset.imageSize ?? (shape ? [shape[0], shape[1]] : [DEFAULT_SIDE, DEFAULT_SIDE]);
+  const channels: 1 | 3 = fields.dataset.channels ?? shape?.[2] ?? DEFAULT_CHANNELS;
+  const inputShape: [number, number, 1 | 3] = shape ?? [imageSize[0], imageSize[1], channels];
+  return {
+    ...fields,
+    dataset: { ...fields.dataset, imageSize, channels },
+    base: { ...fields.base, inputShape },
+    fineTune: fields.fineTune && { ...fields.fineTune, batchSize: fields.fineTune.batchSize ?? fields.train.batchSize },
+  };
+}
+
+/** The whole schema: sections, then cross-section defaults and rules. */
+export const pipelineSchema = pipelineFields.transform((fields, ctx) => {
+  const spec = normalize(fields);
+  for (const issue of crossFieldIssues(fields, spec)) ctx.issues.push({ code: 'custom', input: undefined, ...issue });
+  return spec;
+});
+
+/** What users write (YAML or `definePipeline({...})`): most fields optional. */
+export type PipelineInput = z.input<typeof pipelineSchema>;
+/** The normalized, validated spec: every default filled in. */
+export type PipelineSpec = z.output<typeof pipelineSchema>;
+
+export type PipelineDataset = PipelineSpec['dataset'];
+export type PipelineAugment = PipelineSpec['augment'];
+export type PipelineBase = PipelineSpec['base'];
+export type PipelineHead = PipelineSpec['head'];
+export type PipelineTrain = PipelineSpec['train'];
+export type PipelineFineTune = NonNullable<PipelineSpec['fineTune']>;
+export type PipelineSchedule = NonNullable<PipelineSpec['schedule']>;
