@@ -1,2 +1,13 @@
-// Public exports of this area (filled in by its owner).
-export {};
+// Public API of the run report: metrics, charts, HTML.
+export {
+  confusionMatrix, confusionAccuracy, perClassMetrics,
+  type ConfusionMatrix, type ClassMetrics,
+} from './metrics';
+export { learningCurvesSpec, confusionMatrixSpec, type VegaLiteSpec } from './charts';
+export { renderVegaLiteSvgs, type RenderSvgOptions } from './vega-render';
+export { renderReport } from './html';
+export { renderReportCharts, buildReport } from './build-report';
+export type {
+  ReportInput, ReportCharts, ReportStage, ReportStageStatus, LearningCurvePoint,
+  ReportModelResult, ReportChampion,
+} from './report-input';
