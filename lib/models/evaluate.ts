@@ -9,7 +9,7 @@ export interface EvaluationResult {
   readonly count: number;
 }
 
-export function confusionMatrix(
+export function confusionCounts(
   trueLabels: ArrayLike<number>, predicted: ArrayLike<number>, numClasses: number,
 ): number[][] {
   if (trueLabels.length !== predicted.length) {
@@ -44,7 +44,7 @@ export function perClassAccuracy(confusion: readonly (readonly number[])[]): (nu
 export function evaluatePredictions(
   trueLabels: ArrayLike<number>, predicted: ArrayLike<number>, numClasses: number,
 ): EvaluationResult {
-  const confusion = confusionMatrix(trueLabels, predicted, numClasses);
+  const confusion = confusionCounts(trueLabels, predicted, numClasses);
   return {
     accuracy: accuracyOf(trueLabels, predicted), confusion, perClassAccuracy: perClassAccuracy(confusion),
     count: trueLabels.length,

@@ -1,0 +1,52 @@
+import * as tf from '@tensorflow/tfjs-node';
+import { ModelError } from '../../../lib/errors';
+import {
+  buildBase, buildHead, composeModel, disposeModels, extractFeatures, formatModelSummary, summarizeModel,
+} from '../../../lib/models';
+import { maxAbsDiff } from './helpers';
+
+describe('heads and composition', () => {
+  it('dense head: pooling, Dense+Dropout per hidden entry, softmax output', () => {
+    const head = buildHead([3, 3, 8], { strategy: 'dense', pooling: 'max', hidden: [16, 4], activation: 'tanh', dropout: 0.25 }, 3);
+    expect(head.layers.map((l) => `${l.name}:${l.getClassName()}`)).toEqual([
+      'head_input:InputLayer', 'head_max_pool:GlobalMaxPooling2D', 'head_dense_1:Dense', 'head_dropout_1:Dropout',
+      'head_dense_2:Dense', 'head_dropout_2:Dropout', 'predictions:Dense',
+    ]);
+    expect(head.outputs[0]!.shape).toEqual([null, 3]);
+    expect(summarizeModel(head).total).toBe((8 * 16 + 16) + (16 * 4 + 4) + (4 * 3 + 3));
+    head.dispose();
+  });
+
+  it('replace head with avg pooling; avoidNames renames clashes; bad input is a ModelError', () => {
+    const head = buildHead([2, 2, 5], { strategy: 'replace', pooling: 'avg' }, 4, { avoidNames: ['predictions'] });
+    expect(head.layers.map((l) => l.name)).toEqual(['head_input', 'head_avg_pool', 'predictions_2']);
+    head.dispose();
+    expect(() => buildHead([7], { strategy: 'replace', pooling: 'flatten' }, 1)).toThrow(ModelError);
+    expect(() => buildHead([7, 3], { strategy: 'replace', pooling: 'avg' }, 2)).toThrow(/needs \[h, w, c\]/);
+  });
+
+  it('composeModel shares the head trained on cached features', async () => {
+    const base = await buildBase({ architecture: 'small-cnn', inputShape: [8, 8, 1] }, 'transfer');
+    const head = buildHead(base.outputs[0]!.shape.slice(1), { strategy: 'dense', pooling: 'flatten', hidden: [4] }, 2);
+    const model = composeModel(base, head);
+    const images = tf.randomUniform([5, 8, 8, 1], 0, 1, 'float32', 3) as tf.Tensor4D;
+    const before = tf.memory().numTensors;
+    const feats = await extractFeatures(base, images, 2);
+    expect(tf.memory().numTensors).toBe(before + 1);
+    expect(feats.shape).toEqual([5, 1, 1, 128]);
+    const viaHead = head.predict(feats) as tf.Tensor;
+    const direct = model.predict(images) as tf.Tensor;
+    expect(maxAbsDiff(viaHead.dataSync() as Float32Array, direct.dataSync() as Float32Array)).toBeLessThan(1e-5);
+    // Frozen base: only the head's weights are trainable in the full model.
+    const s = summarizeModel(model);
+    expect(s.trainable).toBe(summarizeModel(head).total);
+    expect(s.nonTrainable).toBe(summarizeModel(base).total);
+    const text = formatModelSummary(s);
+    expect(text).toContain(`Trainable params: ${s.trainable.toLocaleString('en-US')}`);
+    expect(text.some((l) => l.startsWith('conv1_bn (BatchNormalization)') && l.includes('(None, 8, 8, 32)'))).toBe(true);
+    const wrong = buildHead([4], { strategy: 'replace', pooling: 'flatten' }, 2);
+    expect(() => composeModel(base, wrong)).toThrow(/expects features/);
+    tf.dispose([images, feats, viaHead, direct]);
+    disposeModels(model, base, head, wrong);
+  });
+});
