@@ -46,8 +46,20 @@ export function kerasAffineMatrix(params: AffineParams, height: number, width: n
   return matMul3(matMul3([1, 0, ox, 0, 1, oy, 0, 0, 1], m), [1, 0, -ox, 0, 1, -oy, 0, 0, 1]);
 }
 
-/** The 8-number row `tf.image.transform` takes: [a0, a1, a2, b0, b1, b2, 0, 0]. */
-export function affineTransformRow(params: AffineParams, height: number, width: number): number[] {
-  const t = kerasAffineMatrix(params, height, width);
+/** Mirrors applied after the warp (Keras flips after `apply_affine_transform`). */
+export interface FlipFlags {
+  readonly flipHorizontal?: boolean;
+  readonly flipVertical?: boolean;
+}
+
+/**
+ * The 8-number row `tf.image.transform` takes: [a0, a1, a2, b0, b1, b2, 0, 0].
+ * Flips after the warp fold into the matrix (output p reads the warp at F·p),
+ * which is exact and saves a pass over the batch.
+ */
+export function affineTransformRow(params: AffineParams, height: number, width: number, flips: FlipFlags = {}): number[] {
+  let t = kerasAffineMatrix(params, height, width);
+  if (flips.flipHorizontal) t = matMul3(t, [-1, 0, width - 1, 0, 1, 0, 0, 0, 1]);
+  if (flips.flipVertical) t = matMul3(t, [1, 0, 0, 0, -1, height - 1, 0, 0, 1]);
   return [t[0], t[1], t[2], t[3], t[4], t[5], 0, 0];
 }

@@ -6,11 +6,12 @@
 import * as tf from '@tensorflow/tfjs-node';
 import { KeyedRandom } from '../data/random';
 import type { ImageDataset } from '../data/types';
-import { applyAffineBatch } from './affine';
+import { affineTransformRow } from './affine-matrix';
 import { sampleBeta } from './beta';
 import { augmentIsIdentity, normalizeAugmentOptions } from './config';
 import { cutmixBatch, cutmixBox, boxArea, mixupBatch, type CutMixBox } from './mix';
-import { brightnessBatch, channelShiftBatch, flipBatch } from './photometric';
+import { brightnessBatch, channelShiftBatch } from './photometric';
+import { projectiveTransform } from './native-transform';
 import { sampleAugmentParams } from './sample';
 import type { AugmentConfig, AugmentOptions, AugmentSample } from './types';
 
@@ -51,14 +52,24 @@ export interface AugmentedSamples {
   readonly mixed: number;
 }
 
-/** Applies drawn augmentations to a float NHWC batch (Keras's order: affine, channel shift, flips, brightness). */
+/**
+ * Applies drawn augmentations to a float NHWC batch with Keras's result:
+ * warp, channel shift, flips, brightness. Flips are folded into the warp's
+ * matrix (exact), so the whole geometry is one native op; the channel shift
+ * clips to each image's min/max, which a flip does not change.
+ */
 export function augmentTensorBatch(x: tf.Tensor4D, cfg: AugmentConfig, samples: readonly AugmentSample[], maxValue = 255): tf.Tensor4D {
+  const [n, h, w] = x.shape;
   return tf.tidy(() => {
     let y: tf.Tensor4D = x.dtype === 'float32' ? x : x.toFloat();
     const geometric = cfg.rotationRange || cfg.widthShiftRange || cfg.heightShiftRange || cfg.shearRange || cfg.zoomRange[0] !== 1 || cfg.zoomRange[1] !== 1;
-    if (geometric) y = applyAffineBatch(y, samples.map((s) => s.affine), cfg.fillMode, cfg.cval);
+    const flips = samples.some((s) => s.flipHorizontal || s.flipVertical);
+    if (geometric || flips) {
+      const rows = samples.map((s) => affineTransformRow(geometric ? s.affine : {}, h, w, s));
+      // Flips alone sample whole pixels: nearest is exact and the cheapest mode.
+      y = projectiveTransform(y, tf.tensor2d(rows, [n, 8]), geometric ? cfg.fillMode : 'nearest', cfg.cval);
+    }
     if (cfg.channelShiftRange) y = channelShiftBatch(y, samples.map((s) => s.channelShift));
-    y = flipBatch(y, samples.map((s) => s.flipHorizontal), samples.map((s) => s.flipVertical));
     if (cfg.brightnessRange) y = brightnessBatch(y, samples.map((s) => s.brightness), maxValue);
     return y;
   });

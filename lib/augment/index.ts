@@ -2,7 +2,7 @@
 export type { AffineParams, AugmentConfig, AugmentOptions, AugmentSample, FillMode, MixOptions } from './types';
 export { AUGMENT_DEFAULTS, normalizeAugmentOptions, augmentIsIdentity } from './config';
 export { kerasAffineMatrix, affineTransformRow } from './affine-matrix';
-export type { Matrix3 } from './affine-matrix';
+export type { Matrix3, FlipFlags } from './affine-matrix';
 export { projectiveTransform } from './native-transform';
 export { applyAffine, applyAffineBatch } from './affine';
 export { sampleAugmentParams, AUGMENT_STREAM } from './sample';

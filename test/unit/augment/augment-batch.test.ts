@@ -158,3 +158,39 @@ describe('sampleAugmentParams', () => {
     expect(() => normalizeAugmentOptions({ zoomRange: [0, 1] })).toThrow(RangeError);
   });
 });
+
+describe('flips in augmentBatch', () => {
+  it('horizontalFlip alone gives each image either unchanged or mirrored left–right, exactly', () => {
+    const n = 16;
+    const h = 3;
+    const w = 4;
+    const images = Uint8Array.from({ length: n * h * w }, (_, i) => (i * 29) % 256);
+    const out = augmentBatch({ images, labels: new Int32Array(n), height: h, width: w, channels: 1 }, { horizontalFlip: true, seed: 2 }, { numClasses: 1 });
+    let mirrored = 0;
+    for (let i = 0; i < n; i++) {
+      const src = Array.from(images.subarray(i * 12, (i + 1) * 12));
+      const got = Array.from(out.images.subarray(i * 12, (i + 1) * 12));
+      const flipped = src.map((_, k) => src[Math.floor(k / w) * w + (w - 1 - (k % w))]);
+      if (got.join() === flipped.join()) mirrored++;
+      else expect(got).toEqual(src);
+    }
+    expect(mirrored).toBeGreaterThan(2);
+    expect(mirrored).toBeLessThan(n - 2);
+  });
+
+  it('a flip after a warp equals the warp then a mirror (folded into one matrix)', () => {
+    const cfg = normalizeAugmentOptions({ rotationRange: 25, verticalFlip: true, seed: 5, fillMode: 'reflect' });
+    const input = noisy(6, 5, 7, 2);
+    const both = augmentBatch(input, cfg, { numClasses: 4 });
+    const noFlip = augmentBatch(input, { ...cfg, verticalFlip: false }, { numClasses: 4 });
+    const size = 5 * 7 * 2;
+    for (let i = 0; i < 6; i++) {
+      const flipped = sampleAugmentParams(cfg, 5, 7, i, 0).flipVertical;
+      const a = tf.tensor3d(noFlip.images.subarray(i * size, (i + 1) * size), [5, 7, 2]);
+      const expected = flipped ? tf.reverse(a, 0) : a;
+      const diff = tf.tensor3d(both.images.subarray(i * size, (i + 1) * size), [5, 7, 2]).sub(expected).abs().max().dataSync()[0]!;
+      expect(diff).toBeLessThan(1e-3);
+      tf.dispose([a, expected]);
+    }
+  });
+});
