@@ -1,0 +1,75 @@
+import * as tf from '@tensorflow/tfjs-node';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { captureIO } from '../../../cli/io';
+import { createPredictCommand } from '../../../cli/commands/predict';
+import { createSummaryCommand } from '../../../cli/commands/summary';
+import { buildHead, disposeModels, savePublishedModel, type StageSummary } from '../../../lib/models';
+import { MemoryStore } from './memory-store';
+
+describe('graft summary / graft predict', () => {
+  let dir: string;
+  beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'graft-cli-')); });
+  afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+
+  const spec = (extra: string): string => `name: tiny
+dataset:
+  source: idx:///nowhere/fashion-mnist
+  classes: [0, 1, 2]
+base:
+  architecture: small-cnn
+  inputShape: [28, 28, 1]
+head:
+  strategy: dense
+  hidden: [16]
+${extra}`;
+
+  it('prints a table per stage with Keras totals', async () => {
+    const file = join(dir, 'tiny.yaml');
+    await writeFile(file, spec('fineTune:\n  topLayers: 4\n  epochs: 1\n  learningRate: 0.00001\n'));
+    const io = captureIO();
+    expect(await createSummaryCommand(() => new MemoryStore()).run([file], io)).toBe(0);
+    const text = io.stdout.join('\n');
+    expect(text).toMatch(/Stage 1: transfer/);
+    expect(text).toMatch(/Stage 2: fine-tune/);
+    // small-cnn (no bias): convs 288+18432+73728, BN 4×(32+64+128); head 1152·16+16 and 16·3+3.
+    const base = 288 + 18_432 + 73_728 + 4 * 224;
+    const head = 1152 * 16 + 16 + 16 * 3 + 3;
+    expect(io.stdout).toContain(`Total params: ${(base + head).toLocaleString('en-US')}`);
+    expect(io.stdout).toContain(`Trainable params: ${head.toLocaleString('en-US')}`);
+    expect(io.stdout).toContain(`Non-trainable params: ${base.toLocaleString('en-US')}`);
+  });
+
+  it('--json gives the same numbers; conv3 block trainable in the fine-tune stage', async () => {
+    const file = join(dir, 'tiny2.yaml');
+    await writeFile(file, spec('fineTune:\n  fromLayer: conv3\n  epochs: 1\n  learningRate: 0.00001\n'));
+    const io = captureIO();
+    await createSummaryCommand().run([file, '--json'], io);
+    const out = JSON.parse(io.stdout.join('\n')) as { numClasses: number; stages: StageSummary[] };
+    expect(out.numClasses).toBe(3);
+    const fine = out.stages[1]!.model;
+    // Still frozen in fine-tune: conv1/conv2 and their BN gamma/beta/moving stats, plus conv3_bn's moving stats.
+    expect(fine.nonTrainable).toBe(288 + 18_432 + 4 * 32 + 4 * 64 + 2 * 128);
+    expect(fine.layers.find((l) => l.name === 'conv3')!.trainable).toBe(true);
+    expect(fine.layers.find((l) => l.name === 'conv2')!.trainable).toBe(false);
+  });
+
+  it('predict prints the top class per image using labels.json', async () => {
+    const model = buildHead([4, 4, 1], { strategy: 'replace', pooling: 'flatten' }, 2);
+    const store = new MemoryStore();
+    await savePublishedModel(model, 's3://graft/models/tiny/current/model.json', { classNames: ['cat', 'dog'] }, store);
+    const img = join(dir, 'x.png');
+    const png = await tf.node.encodePng(tf.fill([6, 6, 3], 128, 'int32') as tf.Tensor3D);
+    await writeFile(img, png);
+    const io = captureIO();
+    const code = await createPredictCommand(() => store).run(['s3://graft/models/tiny/current/model.json', img], io);
+    expect(code).toBe(0);
+    expect(io.stdout).toHaveLength(1);
+    expect(io.stdout[0]).toMatch(new RegExp(`^${img}\\t(cat|dog)\\t0\\.\\d{4}$`));
+    await writeFile(join(dir, 'bad.png'), 'not an image');
+    await expect(createPredictCommand(() => store).run(['s3://graft/models/tiny/current/model.json', join(dir, 'bad.png')], captureIO()))
+      .rejects.toThrow(/cannot decode/);
+    disposeModels(model);
+  });
+});
