@@ -60,7 +60,7 @@ export class MinioStore implements ObjectStore {
     try {
       await this.client.putObject(this.bucket, key, body, body.length, { 'Content-Type': type });
     } catch (err) {
-      throw this.fail(err, 'put', key);
+      throw this.fail(err, 'put', { key });
     }
   }
 
@@ -71,7 +71,7 @@ export class MinioStore implements ObjectStore {
       return await readAll(stream);
     } catch (err) {
       if (storeErrorCode(err) === 'NoSuchKey') return undefined;
-      throw this.fail(err, 'get', key);
+      throw this.fail(err, 'get', { key });
     }
   }
 
@@ -81,9 +81,9 @@ export class MinioStore implements ObjectStore {
       await this.client.statObject(this.bucket, key);
       return true;
     } catch (err) {
-      // HEAD has no body, so a missing bucket also reads as NotFound here.
+      // MinIO names a missing bucket (NoSuchBucket) even on HEAD; that stays an error.
       if (isNotFound(err)) return false;
-      throw this.fail(err, 'exists', key);
+      throw this.fail(err, 'exists', { key });
     }
   }
 
@@ -96,7 +96,7 @@ export class MinioStore implements ObjectStore {
         if (item.name !== undefined) keys.push(item.name);
       }
     } catch (err) {
-      throw this.fail(err, 'list', prefix);
+      throw this.fail(err, 'list', { prefix });
     }
     return keys.sort();
   }
@@ -107,7 +107,7 @@ export class MinioStore implements ObjectStore {
       await this.client.removeObject(this.bucket, key);
     } catch (err) {
       if (isNotFound(err)) return;
-      throw this.fail(err, 'remove', key);
+      throw this.fail(err, 'remove', { key });
     }
   }
 
@@ -121,9 +121,9 @@ export class MinioStore implements ObjectStore {
       const results: unknown[] = await this.client.removeObjects(this.bucket, keys);
       failed = results.map(deleteFailure).find((f) => f !== undefined);
     } catch (err) {
-      throw this.fail(err, 'removePrefix', prefix);
+      throw this.fail(err, 'removePrefix', { prefix });
     }
-    if (failed) throw this.fail({ code: failed.code }, 'removePrefix', failed.key ?? prefix);
+    if (failed) throw this.fail({ code: failed.code }, 'removePrefix', failed.key !== undefined ? { key: failed.key } : { prefix });
   }
 
   toString(): string {
@@ -139,8 +139,8 @@ export class MinioStore implements ObjectStore {
     return this.toString();
   }
 
-  private fail(err: unknown, op: string, key?: string): Error {
-    return mapStoreError(err, { op, endpoint: this.endpoint, bucket: this.bucket, key, redact: this.secrets });
+  private fail(err: unknown, op: string, target: { key?: string; prefix?: string } = {}): Error {
+    return mapStoreError(err, { op, endpoint: this.endpoint, bucket: this.bucket, ...target, redact: this.secrets });
   }
 }
 

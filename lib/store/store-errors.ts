@@ -6,6 +6,8 @@ export interface StoreErrorContext {
   readonly endpoint: string;
   readonly bucket: string;
   readonly key?: string;
+  /** For listings: the prefix instead of a key. */
+  readonly prefix?: string;
   /** Strings that must never reach a message (the credentials). */
   readonly redact?: readonly string[];
 }
@@ -47,7 +49,8 @@ export function isNotFound(err: unknown): boolean {
  */
 export function mapStoreError(err: unknown, ctx: StoreErrorContext): GraftError {
   const code = storeErrorCode(err) ?? 'unknown';
-  const where = `${ctx.endpoint} bucket "${ctx.bucket}"${ctx.key !== undefined ? ` key "${ctx.key}"` : ''}`;
+  const target = ctx.key !== undefined ? ` key "${ctx.key}"` : ctx.prefix !== undefined ? ` prefix "${ctx.prefix}"` : '';
+  const where = `${ctx.endpoint} bucket "${ctx.bucket}"${target}`;
   if (ACCESS_CODES.has(code)) {
     return new AccessError(
       `object store ${ctx.op} refused (${code}) at ${where}: check GRAFT_S3_ACCESS_KEY / GRAFT_S3_SECRET_KEY and the bucket policy`,

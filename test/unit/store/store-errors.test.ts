@@ -48,3 +48,11 @@ describe('mapStoreError', () => {
     expect(err.cause).toBeUndefined();
   });
 });
+
+describe('mapStoreError for listings', () => {
+  it('names the prefix instead of a key', () => {
+    const err = mapStoreError(s3Error('AccessDenied'), { op: 'list', endpoint: 'http://h:9000', bucket: 'graft', prefix: 'cache/extract/' });
+    expect(err.message).toContain('prefix "cache/extract/"');
+    expect(err.message).not.toContain('key');
+  });
+});
