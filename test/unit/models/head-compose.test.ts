@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-node';
 import { ModelError } from '../../../lib/errors';
 import {
-  buildBase, buildHead, composeModel, disposeModels, extractFeatures, formatModelSummary, summarizeModel,
+  buildBase, buildHead, composeModel, createLineage, disposeModels, extractFeatures, formatModelSummary, summarizeModel,
+  unfreezeTop,
 } from '../../../lib/models';
 import { maxAbsDiff } from './helpers';
 
@@ -48,5 +49,27 @@ describe('heads and composition', () => {
     expect(() => composeModel(base, wrong)).toThrow(/expects features/);
     tf.dispose([images, feats, viaHead, direct]);
     disposeModels(model, base, head, wrong);
+  });
+});
+
+describe('lineage', () => {
+  it('records base, stages and which layers were trainable', async () => {
+    const baseSpec = { architecture: 'small-cnn' as const, inputShape: [8, 8, 1], cutAt: null };
+    const headSpec = { strategy: 'replace' as const, pooling: 'flatten' as const };
+    const base = await buildBase(baseSpec, 'transfer');
+    const head = buildHead(base.outputs[0]!.shape.slice(1), headSpec, 2);
+    const model = composeModel(base, head);
+    unfreezeTop(base, { fromLayer: 'conv3' });
+    const lineage = createLineage({
+      base: baseSpec, mode: 'transfer', head: headSpec, stages: ['transfer', 'fine-tune'], model, baseModel: base,
+      classNames: ['a', 'b'], fineTune: { fromLayer: 'conv3', epochs: 1, learningRate: 1e-5 },
+    });
+    expect(lineage.trainableLayers).toEqual(['conv3', 'conv3_bn', 'predictions']);
+    expect(lineage.frozenLayers).toEqual(['conv1', 'conv1_bn', 'conv2', 'conv2_bn']);
+    expect(lineage.featureShape).toEqual([1, 1, 128]);
+    expect(lineage.numClasses).toBe(2);
+    expect(lineage.params.total).toBe(summarizeModel(model).total);
+    expect(JSON.parse(JSON.stringify(lineage))).toEqual(lineage);
+    disposeModels(model, base, head);
   });
 });
