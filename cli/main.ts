@@ -27,14 +27,24 @@ export async function main(argv: readonly string[], io?: CliIO, commands: readon
       strict: true,
       allowPositionals: false,
     }).values;
-    if (flags.help || name === 'help') return printHelp(cli, commands, name === 'help' ? rest[0] : undefined);
+    if (flags.help || name === 'help') return printHelp(cli, commands, name === 'help' ? rest[0] : name);
     if (name === undefined) throw new UsageError('expected a command');
     const command = findCommand(commands, name);
     const args = withoutGlobalFlags(rest);
     if (args.includes('--help') || args.includes('-h')) return printHelp(cli, commands, name);
-    return await command.run(args, cli);
+    return await runCommand(command, args, cli);
   } catch (err) {
     return reportError(err, cli);
+  }
+}
+
+async function runCommand(command: Command, args: string[], io: CliIO): Promise<number> {
+  try {
+    return await command.run(args, io);
+  } catch (err) {
+    // Commands parse their flags with util.parseArgs: show their usage, not graft's.
+    if (isParseArgsError(err)) throw new UsageError(err.message, command.usage);
+    throw err;
   }
 }
 
@@ -98,23 +108,36 @@ function reportError(err: unknown, io: CliIO): number {
     if (io.verbose && badInput.stack) io.err(badInput.stack);
     return 2;
   }
-  const message = err instanceof Error ? firstLine(err.message) : String(err);
+  const error = errorLike(err);
+  const message = error ? firstLine(error.message) : String(err);
   io.err(`graft: ${message || 'failed'}${io.verbose ? '' : ' (run with --verbose for details)'}`);
-  if (io.verbose) io.err(err instanceof Error && err.stack ? err.stack : String(err));
+  if (io.verbose) io.err(error?.stack ?? String(err));
   return 1;
 }
 
-type TypedError = Error & { type: string };
+interface ErrorLike {
+  readonly message: string;
+  readonly stack?: string;
+  readonly type?: unknown;
+  readonly cause?: unknown;
+}
+
+/** Errors by shape, not `instanceof`: they may come from another realm or across a process boundary. */
+function errorLike(err: unknown): ErrorLike | undefined {
+  return typeof err === 'object' && err !== null && typeof (err as ErrorLike).message === 'string' ? (err as ErrorLike) : undefined;
+}
+
+type TypedError = ErrorLike & { readonly type: string };
 
 /**
- * A bad-input error, found by its `type` (not `instanceof`) anywhere in the
- * `cause` chain: across Temporal the SpecError arrives as an
- * ApplicationFailure inside an ActivityFailure inside a WorkflowFailedError.
+ * A bad-input error, found by its `type` anywhere in the `cause` chain:
+ * across Temporal a SpecError arrives as an ApplicationFailure (same `type`)
+ * inside an ActivityFailure inside a WorkflowFailedError.
  */
 function findBadInput(err: unknown): TypedError | undefined {
-  for (let e = err, depth = 0; e instanceof Error && depth < 10; e = e.cause, depth++) {
-    const type = (e as { type?: unknown }).type;
-    if (typeof type === 'string' && BAD_INPUT_TYPES.has(type)) return e as TypedError;
+  let error = errorLike(err);
+  for (let depth = 0; error && depth < 10; error = errorLike(error.cause), depth++) {
+    if (typeof error.type === 'string' && BAD_INPUT_TYPES.has(error.type)) return error as TypedError;
   }
   return undefined;
 }

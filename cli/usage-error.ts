@@ -13,8 +13,12 @@ export class UsageError extends Error {
   }
 }
 
-/** Errors thrown by node's `util.parseArgs` (unknown option, missing value…) are usage errors too. */
-export function isParseArgsError(err: unknown): err is Error & { code: string } {
-  const code = err instanceof Error ? (err as { code?: unknown }).code : undefined;
+/**
+ * Errors thrown by node's `util.parseArgs` (unknown option, missing value…)
+ * are usage errors too. Checked by `code`, not `instanceof`: node's errors
+ * may come from another realm (as under jest).
+ */
+export function isParseArgsError(err: unknown): err is { code: string; message: string } {
+  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
   return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
 }

@@ -26,9 +26,18 @@ export function closestMatch(word: string, candidates: readonly string[]): strin
   for (const candidate of candidates) {
     const name = candidate.toLowerCase();
     const whole = editDistance(lower, name);
-    const prefix = lower.length >= 4 && name.length > lower.length ? editDistance(lower, name.slice(0, lower.length)) + 1 : Infinity;
-    const distance = Math.min(whole, prefix);
+    const distance = Math.min(whole, prefixDistance(lower, name));
     if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
   }
   return bestDistance <= limit ? best : undefined;
+}
+
+/** Distance from `word` to the start of a longer `name` (a prefix within one letter of its length), plus one. */
+function prefixDistance(word: string, name: string): number {
+  if (word.length < 4) return Infinity;
+  let best = Infinity;
+  for (let length = word.length - 1; length <= word.length + 1 && length < name.length; length++) {
+    best = Math.min(best, editDistance(word, name.slice(0, length)) + 1);
+  }
+  return best;
 }

@@ -45,8 +45,10 @@ async function importPipeline(path: string): Promise<unknown> {
   } catch (err) {
     throw new SpecError(`${path}: cannot load the pipeline module (${fileErrorText(err)}); for .ts, compile it or run under a TS loader`);
   }
+  // A CommonJS module's whole `module.exports` arrives as `default`: only take it if it looks like a pipeline.
   const value = module.pipeline ?? module.default;
-  if (value === undefined) {
+  const looksLikePipeline = typeof value === 'object' && value !== null && ('name' in value || 'dataset' in value);
+  if (!looksLikePipeline) {
     throw new SpecError(`${path}: the module must default-export a pipeline or export one as \`pipeline\` (made with definePipeline)`);
   }
   return value;

@@ -1,61 +1,82 @@
 /**
- * Rules that span sections. They run on the normalized spec, after every
- * field is valid on its own; `fields` (before cross-section defaults) tells
- * which of two related fields the user actually wrote, to blame that one.
+ * Rules that span fields. They run even when other fields failed, so every
+ * problem is reported at once; a rule is skipped when a field it reads failed
+ * (its value would be raw input). Where two related fields could be blamed,
+ * the one the user wrote is named.
  */
-import type { Architecture, PipelineFields, normalize } from './schema';
+import { resolvedInputShape } from './normalize';
+import type { SpecPath } from './problems';
+import type { PipelineFields } from './schema';
 
 export interface CrossFieldIssue {
   readonly path: (string | number)[];
   readonly message: string;
 }
 
-type Normalized = ReturnType<typeof normalize>;
-
-/** Smallest input side each built-in base accepts (VGG16/MobileNet downsample by 32). */
-export const MIN_BASE_INPUT_SIDE: Readonly<Record<Architecture, number>> = { vgg16: 32, mobilenet: 32, 'small-cnn': 8 };
-
-export function crossFieldIssues(fields: PipelineFields, spec: Normalized): CrossFieldIssue[] {
-  return [inputShapeMatches, imageLargeEnough, fineTuneNeedsTransfer, earlyStoppingNeedsValidation].flatMap(
-    (rule) => rule(fields, spec) ?? [],
-  );
+interface Rule {
+  /** Fields the rule reads; it is skipped when any of them (or a part of one) failed. */
+  readonly reads: readonly SpecPath[];
+  check(fields: PipelineFields): CrossFieldIssue | undefined;
 }
 
-type Rule = (fields: PipelineFields, spec: Normalized) => CrossFieldIssue | undefined;
+/** Smallest input side each built-in base accepts (VGG16/MobileNet downsample by 32). */
+export const MIN_BASE_INPUT_SIDE = { vgg16: 32, mobilenet: 32, 'small-cnn': 8 } as const;
 
-const inputShapeMatches: Rule = (fields, spec) => {
-  const shape = fields.base.inputShape;
-  const { imageSize, channels } = fields.dataset;
-  if (!shape || (imageSize === undefined && channels === undefined)) return undefined;
-  const [h, w] = spec.dataset.imageSize;
-  if (shape[0] === h && shape[1] === w && shape[2] === spec.dataset.channels) return undefined;
-  return {
-    path: ['base', 'inputShape'],
-    message: `must match dataset.imageSize and dataset.channels ([${h}, ${w}, ${spec.dataset.channels}]), got [${shape.join(', ')}]`,
-  };
+const inputShapeMatches: Rule = {
+  reads: [['dataset', 'imageSize'], ['dataset', 'channels'], ['base', 'inputShape']],
+  check({ dataset, base }) {
+    const shape = base.inputShape;
+    if (!shape || (dataset.imageSize === undefined && dataset.channels === undefined)) return undefined;
+    const [h, w] = dataset.imageSize ?? [shape[0], shape[1]];
+    const channels = dataset.channels ?? shape[2];
+    if (shape[0] === h && shape[1] === w && shape[2] === channels) return undefined;
+    return {
+      path: ['base', 'inputShape'],
+      message: `must match dataset.imageSize and dataset.channels ([${h}, ${w}, ${channels}]), got [${shape.join(', ')}]`,
+    };
+  },
 };
 
-const imageLargeEnough: Rule = (fields, spec) => {
-  const architecture = spec.base.architecture;
-  if (!architecture) return undefined;
-  const min = MIN_BASE_INPUT_SIDE[architecture];
-  const [h, w] = spec.base.inputShape;
-  if (h >= min && w >= min) return undefined;
-  return {
-    path: fields.base.inputShape ? ['base', 'inputShape'] : ['dataset', 'imageSize'],
-    message: `is too small for base ${architecture}: it needs at least ${min}x${min}, got ${h}x${w}`,
-  };
+const imageLargeEnough: Rule = {
+  reads: [['dataset', 'imageSize'], ['dataset', 'channels'], ['base', 'inputShape'], ['base', 'architecture']],
+  check(fields) {
+    const architecture = fields.base.architecture;
+    if (!architecture) return undefined;
+    const min = MIN_BASE_INPUT_SIDE[architecture];
+    const [h, w] = resolvedInputShape(fields);
+    if (h >= min && w >= min) return undefined;
+    return {
+      path: fields.base.inputShape ? ['base', 'inputShape'] : ['dataset', 'imageSize'],
+      message: `is too small for base ${architecture}: it needs at least ${min}x${min}, got ${h}x${w}`,
+    };
+  },
 };
 
-const fineTuneNeedsTransfer: Rule = (_fields, spec) =>
-  spec.fineTune && spec.mode === 'retrain'
-    ? { path: ['fineTune'], message: 'only applies to mode transfer (mode retrain already trains every layer); remove it' }
-    : undefined;
+const fineTuneNeedsTransfer: Rule = {
+  reads: [['fineTune'], ['mode']],
+  check: ({ fineTune, mode }) =>
+    fineTune && mode === 'retrain'
+      ? { path: ['fineTune'], message: 'only applies to mode transfer (mode retrain already trains every layer); remove it' }
+      : undefined,
+};
 
-const earlyStoppingNeedsValidation: Rule = (_fields, spec) =>
-  spec.train.earlyStopping && spec.dataset.split.validation === 0
-    ? {
-        path: ['train', 'earlyStopping'],
-        message: `needs validation data to watch ${spec.train.earlyStopping.monitor}; set dataset.split.validation above 0`,
-      }
-    : undefined;
+const earlyStoppingNeedsValidation: Rule = {
+  reads: [['train', 'earlyStopping'], ['dataset', 'split']],
+  check: ({ train, dataset }) =>
+    train.earlyStopping && dataset.split.validation === 0
+      ? {
+          path: ['train', 'earlyStopping'],
+          message: `needs validation data to watch ${train.earlyStopping.monitor}; set dataset.split.validation above 0`,
+        }
+      : undefined,
+};
+
+const RULES: readonly Rule[] = [inputShapeMatches, imageLargeEnough, fineTuneNeedsTransfer, earlyStoppingNeedsValidation];
+
+/** Problems of the rules whose fields are all valid; `failedPaths` are the paths that failed. */
+export function crossFieldIssues(fields: PipelineFields, failedPaths: readonly SpecPath[]): CrossFieldIssue[] {
+  const touches = (a: SpecPath, b: SpecPath) => a.slice(0, b.length).every((part, i) => part === b[i]) || b.slice(0, a.length).every((part, i) => part === a[i]);
+  return RULES.filter((rule) => !rule.reads.some((read) => failedPaths.some((failed) => touches(read, failed))))
+    .map((rule) => rule.check(fields))
+    .filter((issue): issue is CrossFieldIssue => issue !== undefined);
+}

@@ -17,6 +17,7 @@ import {
   section,
   text,
 } from './fields';
+import { normalize } from './normalize';
 import { crossFieldIssues } from './rules';
 import { cronProblem, intervalSeconds } from './schedule-syntax';
 import { showValue } from './show-value';
@@ -190,7 +191,7 @@ const schedule = section({
 const QUEUE = text('a task queue name of letters, digits, ., _ or -', /^[A-Za-z0-9._-]{1,200}$/);
 
 /** The sections as written, each normalized on its own. */
-export const pipelineFields = section({
+const sections = section({
   name: text('a name of 1-63 characters a-z, 0-9, _ or -, starting with a letter or digit', /^[a-z0-9][a-z0-9_-]{0,62}$/),
   dataset,
   augment: augment.prefault({}),
@@ -204,32 +205,17 @@ export const pipelineFields = section({
   cache: boolean().default(true),
 });
 
-export type PipelineFields = z.output<typeof pipelineFields>;
+export type PipelineFields = z.output<typeof sections>;
 
-const DEFAULT_SIDE = 28;
-const DEFAULT_CHANNELS = 1;
-
-/** Fills the defaults that depend on another section (image size ↔ base input shape). */
-export function normalize(fields: PipelineFields) {
-  const shape = fields.base.inputShape;
-  const imageSize: [number, number] =
-    fields.dataset.imageSize ?? (shape ? [shape[0], shape[1]] : [DEFAULT_SIDE, DEFAULT_SIDE]);
-  const channels: 1 | 3 = fields.dataset.channels ?? shape?.[2] ?? DEFAULT_CHANNELS;
-  const inputShape: [number, number, 1 | 3] = shape ?? [imageSize[0], imageSize[1], channels];
-  return {
-    ...fields,
-    dataset: { ...fields.dataset, imageSize, channels },
-    base: { ...fields.base, inputShape },
-    fineTune: fields.fineTune && { ...fields.fineTune, batchSize: fields.fineTune.batchSize ?? fields.train.batchSize },
-  };
-}
-
-/** The whole schema: sections, then cross-section defaults and rules. */
-export const pipelineSchema = pipelineFields.transform((fields, ctx) => {
-  const spec = normalize(fields);
-  for (const issue of crossFieldIssues(fields, spec)) ctx.issues.push({ code: 'custom', input: undefined, ...issue });
-  return spec;
-});
+/** The whole schema: sections, cross-section rules, then cross-section defaults. */
+export const pipelineSchema = sections
+  .superRefine((fields, ctx) => {
+    // Rules run even when other fields failed, skipping those that read a failed field.
+    const failed = ctx.issues.filter((issue) => issue.code !== 'custom' && issue.code !== 'unrecognized_keys');
+    const failedPaths = failed.map((issue) => (issue.path ?? []).filter((part): part is string | number => typeof part !== 'symbol'));
+    for (const issue of crossFieldIssues(fields, failedPaths)) ctx.addIssue({ code: 'custom', ...issue });
+  }, WHEN_OBJECT)
+  .transform(normalize);
 
 /** What users write (YAML or `definePipeline({...})`): most fields optional. */
 export type PipelineInput = z.input<typeof pipelineSchema>;

@@ -9,6 +9,11 @@ import { captureIO } from '../../../cli/io';
 import { makeSpecDir } from './spec-files';
 import type { SpecDir } from './spec-files';
 
+// Only the validate command: the other commands load TensorFlow and Temporal, which these tests do not need.
+jest.mock('../../../cli/commands', () => ({
+  commands: [(jest.requireActual('../../../cli/commands/validate') as typeof import('../../../cli/commands/validate')).validateCommand],
+}));
+
 type Plain = Record<string, unknown>;
 
 const VALID: Plain = {
