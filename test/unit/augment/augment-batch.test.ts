@@ -121,6 +121,24 @@ describe('augmentBatch', () => {
     }
   });
 
+  it('CutMix samples hold pixels of a and b only, b on a 1−λ share of the image', () => {
+    const n = 6;
+    const images = new Uint8Array(n * 36);
+    for (let i = 0; i < n; i++) images.fill(i * 40, i * 36, (i + 1) * 36);
+    const input = { images, labels: Int32Array.from({ length: n }, (_, i) => i), height: 6, width: 6, channels: 1 };
+    const out = augmentBatch(input, { copies: 0, seed: 3, cutmix: { alpha: 1, prob: 1 } }, { numClasses: n });
+    expect(out.mixed).toBe(n);
+    for (let k = 0; k < n; k++) {
+      const a = out.sourceIndex[k]!;
+      const y = out.labels.subarray(k * n, (k + 1) * n);
+      const px = Array.from(out.images.subarray(k * 36, (k + 1) * 36));
+      const fromA = px.filter((v) => v === a * 40).length;
+      expect(fromA / 36).toBeCloseTo(y[a]!, 6);
+      const b = Array.from(y).findIndex((v, j) => j !== a && v > 0);
+      if (b >= 0) expect(px.every((v) => v === a * 40 || v === b * 40)).toBe(true);
+    }
+  });
+
   it('augmentDataset takes the label width from the class names', () => {
     const input = noisy(2);
     const out = augmentDataset({ ...input, images: input.images as Uint8Array, classNames: ['a', 'b', 'c', 'd', 'e'] }, { copies: 1, rotationRange: 10 });
