@@ -1,15 +1,34 @@
 /**
- * Every activity the Graft worker serves, built from injected dependencies
- * (`createActivities(deps)`), so tests drive them with a real store.
+ * Every activity the Graft worker serves, one file per stage, built from
+ * injected dependencies (`createActivities(deps)`) so tests drive them with
+ * a real store. Permanent errors leave as typed, non-retryable failures.
  */
-import type { SmokeDeps } from './smoke';
+import type { ActivityDeps } from './activity-context';
+import { stageEnv } from './activity-context';
+import { createAugmentActivity } from './augment';
+import { createEvaluateActivity } from './evaluate';
+import { createBaseActivity, createExtractActivity } from './extract';
+import { withFailureMapping } from './failures';
+import { createIngestActivity } from './ingest';
+import { createCurrentModelActivity, createPublishActivity } from './publish';
 import { createSmokeActivities } from './smoke';
+import { createTrainHeadActivity, createTrainImagesActivity } from './train';
 
-export type ActivityDeps = SmokeDeps;
+export type { ActivityDeps } from './activity-context';
 
 export function createActivities(deps: ActivityDeps) {
+  const env = stageEnv(deps);
   return {
     ...createSmokeActivities(deps),
+    ingest: withFailureMapping(createIngestActivity(env)),
+    augmentShard: withFailureMapping(createAugmentActivity(env)),
+    prepareBase: withFailureMapping(createBaseActivity(env)),
+    extractShard: withFailureMapping(createExtractActivity(env)),
+    trainHead: withFailureMapping(createTrainHeadActivity(env)),
+    trainImages: withFailureMapping(createTrainImagesActivity(env)),
+    evaluate: withFailureMapping(createEvaluateActivity(env)),
+    publish: withFailureMapping(createPublishActivity(env)),
+    currentModel: withFailureMapping(createCurrentModelActivity(env)),
   };
 }
 

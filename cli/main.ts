@@ -80,7 +80,7 @@ function printHelp(io: CliIO, commands: readonly Command[], name?: string): numb
     io.out(`  ${command.summary}`);
     return 0;
   }
-  const width = Math.max(...commands.map((c) => c.name.length), 8);
+  const width = Math.max(...commands.map((c) => c.name.length), '--verbose'.length);
   io.out(`usage: ${USAGE}`);
   io.out('');
   io.out('commands:');
@@ -95,7 +95,8 @@ function printHelp(io: CliIO, commands: readonly Command[], name?: string): numb
 /** The single catch: one clear line (a SpecError's every problem), never a bare stack unless --verbose. */
 function reportError(err: unknown, io: CliIO): number {
   if (err instanceof UsageError || isParseArgsError(err)) {
-    io.err(`graft: ${firstLine(err.message)}`);
+    // parseArgs appends a long hint about `--` to unknown options; the usage line says enough.
+    io.err(`graft: ${firstLine(err.message).replace(/\. To specify a positional argument.*$/, '.')}`);
     io.err(`usage: ${err instanceof UsageError && err.usage ? err.usage : USAGE}`);
     return 2;
   }

@@ -1,2 +1,4 @@
 // Every workflow the Graft worker registers. Deterministic code only.
 export * from './smoke';
+export * from './pipeline';
+export * from './progress';

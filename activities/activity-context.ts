@@ -1,0 +1,66 @@
+/**
+ * What an activity may touch outside its inputs: the store and its cache,
+ * plus progress that works both inside a Temporal worker (heartbeats, the
+ * activity logger) and when a stage is called directly (benchmarks, tests).
+ */
+import { Context } from '@temporalio/activity';
+import type { ObjectStore } from '../lib/store/object-store';
+import { StageCache } from '../lib/store/cache';
+
+export interface ActivityDeps {
+  readonly store: ObjectStore;
+}
+
+export interface StageEnv {
+  readonly store: ObjectStore;
+  readonly cache: StageCache;
+}
+
+export function stageEnv(deps: ActivityDeps): StageEnv {
+  return { store: deps.store, cache: new StageCache(deps.store) };
+}
+
+/** Progress a long activity reports; `graft status` shows it from the pending activity's heartbeat. */
+export interface ActivityProgress {
+  readonly stage: string;
+  readonly epoch?: number;
+  readonly epochs?: number;
+  readonly batch?: number;
+  readonly batches?: number;
+  readonly done?: number;
+  readonly total?: number;
+  readonly loss?: number;
+}
+
+function currentContext(): Context | undefined {
+  try {
+    return Context.current();
+  } catch {
+    return undefined; // called directly, outside a worker
+  }
+}
+
+export function heartbeat(progress: ActivityProgress): void {
+  currentContext()?.heartbeat(progress);
+}
+
+/** The attempt number of the running activity (1 outside a worker). */
+export function attempt(): number {
+  return currentContext()?.info.attempt ?? 1;
+}
+
+/** One progress line: to the worker's log inside Temporal, to stderr otherwise. */
+export function stageLog(line: string): void {
+  const context = currentContext();
+  if (context) context.log.info(line);
+  if (!context || process.env.GRAFT_PROGRESS !== '0') process.stderr.write(`${line}\n`);
+}
+
+/**
+ * Lets the event loop run between batches of native work. The worker's
+ * Temporal polling, workflow tasks, queries and heartbeats share this
+ * thread; without a yield a long training loop starves them.
+ */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

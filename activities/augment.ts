@@ -1,0 +1,62 @@
+import { augmentBatch } from '../lib/augment/augment-batch';
+import { augmentIsIdentity, normalizeAugmentOptions } from '../lib/augment/config';
+import { cacheKey } from '../lib/store/cache-key';
+import { readShard, writeShard } from '../lib/pipeline/shards';
+import { runCachedStage } from '../lib/pipeline/run-stage';
+import { STAGE_CODE_VERSIONS } from '../lib/pipeline/versions';
+import type { AugmentInput, AugmentResult } from './contracts';
+import type { StageEnv } from './activity-context';
+import { heartbeat, stageLog } from './activity-context';
+
+/**
+ * Augments one training shard: `copies` transformed copies per image plus
+ * the CutMix/MixUp samples, with soft labels, cached under a key of (augment
+ * config, source shard). The same seed gives the same pixels in any process.
+ */
+export function createAugmentActivity(env: StageEnv) {
+  return async function augmentShard({ ctx, augment, source, numClasses }: AugmentInput): Promise<AugmentResult> {
+    const config = normalizeAugmentOptions(augment);
+    const key = cacheKey({ stage: 'augment', config, upstream: [`${source.key}/${source.name}`], codeVersion: STAGE_CODE_VERSIONS.augment });
+    const mixes = (config.cutmix?.prob ?? 0) > 0 || (config.mixup?.prob ?? 0) > 0;
+    if (!mixes && (config.copies === 0 || augmentIsIdentity(config))) {
+      return { outcome: 'cached', key, seconds: 0 }; // nothing to make
+    }
+    heartbeat({ stage: 'augment', done: 0, total: source.count });
+    const run = await runCachedStage<{ count: number; mixed: number }>({
+      cache: env.cache, stage: 'augment', key, noCache: ctx.noCache, log: stageLog,
+      compute: async (writer) => {
+        const shard = await readShard(env.cache, source);
+        const [n, height, width, channels] = shard.xShape as [number, number, number, number];
+        const labels = hardLabels(shard.y, n, shard.numClasses);
+        const out = augmentBatch({ images: shard.x, labels, height, width, channels }, config, { numClasses, indexOffset: source.offset });
+        await writeShard(writer, 'augmented', {
+          x: toBytes(out.images), xShape: [out.count, height, width, channels], y: out.labels, numClasses,
+        });
+        stageLog(`augment ${source.name}: ${n} images → ${out.count} samples (${out.mixed} mixed)`);
+        return { meta: { count: out.count, mixed: out.mixed } };
+      },
+    });
+    return {
+      outcome: run.outcome, key, seconds: run.seconds,
+      shard: { stage: 'augment', key, name: 'augmented', count: run.meta.count, offset: source.offset },
+    };
+  };
+}
+
+/** Ingested shards carry one-hot labels; augmentation wants class indices. */
+function hardLabels(y: Float32Array, n: number, numClasses: number): Int32Array {
+  const labels = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    for (let k = 1; k < numClasses; k++) if (y[i * numClasses + k]! > y[i * numClasses + best]!) best = k;
+    labels[i] = best;
+  }
+  return labels;
+}
+
+/** Augmented pixels are floats in 0..255; cached images are bytes, like the originals. */
+function toBytes(images: Float32Array): Uint8Array {
+  const out = new Uint8Array(images.length);
+  for (let i = 0; i < images.length; i++) out[i] = Math.min(255, Math.max(0, Math.round(images[i]!)));
+  return out;
+}

@@ -1,0 +1,202 @@
+/**
+ * What flows between the pipeline's stages: small references to artifacts in
+ * the object store, never tensors (Temporal payloads stay small). Types only,
+ * so the workflow sandbox can import them.
+ */
+import type { PipelineSpec } from '../pipelines/schema';
+
+export type StageName = 'ingest' | 'augment' | 'base' | 'extract' | 'train-head' | 'fine-tune' | 'train' | 'evaluate' | 'publish';
+
+/** How a stage's output came to be: computed now, read from the cache, or continued from a checkpoint. */
+export type StageOutcome = 'computed' | 'cached' | 'resumed';
+
+export type Split = 'train' | 'validation' | 'test';
+
+/** Identifies one run for every stage. */
+export interface RunContext {
+  readonly runId: string;
+  readonly pipeline: string;
+  readonly specHash: string;
+  /** `--no-cache`: recompute every stage even when its output is cached. */
+  readonly noCache: boolean;
+  /** Seconds without a heartbeat before a training activity counts as lost. */
+  readonly heartbeatSeconds: number;
+}
+
+export interface StageResult {
+  readonly outcome: StageOutcome;
+  /** The stage's content-addressed cache key. */
+  readonly key: string;
+  readonly seconds: number;
+}
+
+/** One shard of images: `images.npy` (N×H×W×C uint8) and `labels.npy` (N×K float32, soft labels) in a cache entry. */
+export interface ShardRef {
+  readonly stage: StageName;
+  readonly key: string;
+  readonly name: string;
+  readonly count: number;
+  /** Index of the shard's first sample in its split: seeds per-image augmentation. */
+  readonly offset: number;
+}
+
+export interface IngestInput {
+  readonly ctx: RunContext;
+  readonly dataset: PipelineSpec['dataset'];
+  readonly shardSize: number;
+}
+
+export interface IngestResult extends StageResult {
+  readonly fingerprint: string;
+  readonly classNames: string[];
+  readonly imageShape: [number, number, number];
+  readonly shards: Record<Split, ShardRef[]>;
+  /** Files skipped with `onBadImage: skip`. */
+  readonly skipped: string[];
+}
+
+export interface AugmentInput {
+  readonly ctx: RunContext;
+  readonly augment: PipelineSpec['augment'];
+  readonly source: ShardRef;
+  readonly shardIndex: number;
+  readonly numClasses: number;
+}
+
+export interface AugmentResult extends StageResult {
+  /** Absent when the config asks for no augmented copies. */
+  readonly shard?: ShardRef;
+}
+
+export interface BaseInput {
+  readonly ctx: RunContext;
+  readonly base: PipelineSpec['base'];
+}
+
+/** The frozen base, materialized once in the cache so every shard and stage uses the same weights. */
+export interface BaseResult extends StageResult {
+  readonly model: ModelRef;
+  /** sha256 of the base's topology and weights. */
+  readonly fingerprint: string;
+  /** The base's output shape without the batch dimension: the head's input. */
+  readonly featureShape: number[];
+}
+
+export interface ExtractInput {
+  readonly ctx: RunContext;
+  readonly base: ModelRef;
+  readonly source: ShardRef;
+}
+
+export interface ExtractResult extends StageResult {
+  /** Features (N×…) and the source's labels, as a shard of the extract entry. */
+  readonly shard: ShardRef;
+}
+
+export interface EpochMetrics {
+  readonly epoch: number;
+  readonly loss: number;
+  readonly acc: number;
+  readonly valLoss?: number;
+  readonly valAcc?: number;
+}
+
+export interface TrainHeadInput {
+  readonly ctx: RunContext;
+  readonly spec: PipelineSpec;
+  readonly base: BaseResult;
+  readonly numClasses: number;
+  readonly train: ShardRef[];
+  readonly validation: ShardRef[];
+}
+
+/** A trained model in a cache entry: tfjs LayersModel files under `<stage>/<key>/model/`. */
+export interface ModelRef {
+  readonly stage: StageName;
+  readonly key: string;
+}
+
+export interface TrainResult extends StageResult {
+  readonly model: ModelRef;
+  readonly history: EpochMetrics[];
+  /** The epoch training continued from, when it resumed from a checkpoint. */
+  readonly resumedFromEpoch?: number;
+}
+
+export interface TrainImagesInput {
+  readonly ctx: RunContext;
+  readonly spec: PipelineSpec;
+  readonly numClasses: number;
+  readonly train: ShardRef[];
+  readonly validation: ShardRef[];
+  /** Fine-tune: start from the base + trained head. Absent: retrain from random weights. */
+  readonly start?: { readonly base: ModelRef; readonly head: ModelRef };
+}
+
+export interface EvaluateInput {
+  readonly ctx: RunContext;
+  readonly spec: PipelineSpec;
+  readonly model: ModelRef;
+  /** The head alone runs on cached features; a full model runs on images. */
+  readonly inputs: 'features' | 'images';
+  readonly test: ShardRef[];
+  readonly classNames: string[];
+}
+
+export interface Evaluation {
+  readonly testAccuracy: number;
+  readonly perClassAccuracy: (number | null)[];
+  readonly confusion: number[][];
+  readonly count: number;
+}
+
+export interface EvaluateResult extends StageResult {
+  readonly evaluation: Evaluation;
+}
+
+export interface StageReport {
+  readonly stage: StageName;
+  readonly outcome: StageOutcome;
+  readonly seconds: number;
+  readonly shards?: number;
+}
+
+export interface PublishInput {
+  readonly ctx: RunContext;
+  readonly spec: PipelineSpec;
+  readonly model: ModelRef;
+  /** For transfer runs without fine-tuning, `model` is the head alone: publish it on top of this base. */
+  readonly base?: ModelRef;
+  readonly classNames: string[];
+  readonly fingerprint: string;
+  readonly evaluation: Evaluation;
+  readonly histories: { readonly stage: StageName; readonly history: EpochMetrics[] }[];
+  readonly stages: StageReport[];
+  /** Test metrics per trained model (e.g. transfer, fine-tune), for the comparison table. */
+  readonly evaluations: { readonly model: string; readonly evaluation: Evaluation }[];
+  /** Champion/challenger: promote only when test accuracy beats the current model by this much. */
+  readonly promoteMargin: number;
+}
+
+export interface Promotion {
+  readonly promoted: boolean;
+  readonly challengerAccuracy: number;
+  readonly championAccuracy?: number;
+  readonly championVersion?: string;
+  readonly reason: string;
+}
+
+export interface PublishResult {
+  readonly version: string;
+  readonly modelUri: string;
+  readonly reportKey: string;
+  readonly promotion: Promotion;
+}
+
+/** The data fingerprint of the model that is `current` for a pipeline, if any. */
+export interface CurrentModelInfo {
+  readonly version: string;
+  readonly fingerprint: string;
+  readonly specHash: string;
+  readonly testAccuracy: number;
+}

@@ -1,0 +1,111 @@
+import * as tf from '@tensorflow/tfjs-node';
+import { buildBase } from '../lib/models/build-base';
+import { cacheKey } from '../lib/store/cache-key';
+import { modelFingerprint, readModel, writeModel } from '../lib/pipeline/model-files';
+import { readShard, writeShard } from '../lib/pipeline/shards';
+import { runCachedStage } from '../lib/pipeline/run-stage';
+import { STAGE_CODE_VERSIONS } from '../lib/pipeline/versions';
+import type { BaseInput, BaseResult, ExtractInput, ExtractResult, ModelRef } from './contracts';
+import type { StageEnv } from './activity-context';
+import { heartbeat, stageLog, yieldToEventLoop } from './activity-context';
+
+interface BaseMeta {
+  fingerprint: string;
+  featureShape: number[];
+}
+
+/**
+ * Materializes the frozen base once in the cache, so every extract shard and
+ * the fine-tune stage use the same weights. A base loaded from a URI is keyed
+ * by its content; a built-in architecture by its spec (its first random
+ * initialization then stays the base for that spec).
+ */
+export function createBaseActivity(env: StageEnv) {
+  return async function prepareBase({ ctx, base }: BaseInput): Promise<BaseResult> {
+    heartbeat({ stage: 'base' });
+    let loaded: tf.LayersModel | undefined;
+    let key: string;
+    if (base.uri) {
+      loaded = await buildBase(base, 'transfer', { store: env.store });
+      key = cacheKey({ stage: 'base', config: { cutAt: base.cutAt }, upstream: [await modelFingerprint(loaded)], codeVersion: STAGE_CODE_VERSIONS.base });
+    } else {
+      key = cacheKey({ stage: 'base', config: base, upstream: [], codeVersion: STAGE_CODE_VERSIONS.base });
+    }
+    try {
+      const run = await runCachedStage<BaseMeta>({
+        cache: env.cache, stage: 'base', key, noCache: ctx.noCache, log: stageLog,
+        compute: async (writer) => {
+          loaded ??= await buildBase(base, 'transfer', { store: env.store });
+          await writeModel(writer, loaded);
+          const featureShape = loaded.outputs[0]!.shape.slice(1) as number[];
+          stageLog(`base: ${base.architecture ?? base.uri} cut at ${base.cutAt ?? 'its last layer'}, features ${featureShape.join('×')}`);
+          return { meta: { fingerprint: await modelFingerprint(loaded), featureShape } };
+        },
+      });
+      return { outcome: run.outcome, key, seconds: run.seconds, model: { stage: 'base', key }, fingerprint: run.meta.fingerprint, featureShape: run.meta.featureShape };
+    } finally {
+      loaded?.dispose();
+    }
+  };
+}
+
+/** Images per forward pass: bounds memory at any image size. */
+const EXTRACT_BATCH = 64;
+
+/** Runs the frozen base once over a shard and caches the features with the shard's labels. */
+export function createExtractActivity(env: StageEnv) {
+  const bases = new ModelMemo(env);
+  return async function extractShard({ ctx, base, source }: ExtractInput): Promise<ExtractResult> {
+    const key = cacheKey({ stage: 'extract', config: {}, upstream: [base.key, `${source.key}/${source.name}`], codeVersion: STAGE_CODE_VERSIONS.extract });
+    const run = await runCachedStage<{ featureShape: number[] }>({
+      cache: env.cache, stage: 'extract', key, noCache: ctx.noCache, log: stageLog,
+      compute: async (writer) => {
+        const model = await bases.get(base);
+        const shard = await readShard(env.cache, source);
+        const [n, ...imageShape] = shard.xShape as number[];
+        const sample = imageShape.reduce((a, b) => a * b, 1);
+        const featureShape = model.outputs[0]!.shape.slice(1) as number[];
+        const width = featureShape.reduce((a, b) => a * b, 1);
+        const features = new Float32Array(n! * width);
+        for (let start = 0; start < n!; start += EXTRACT_BATCH) {
+          const size = Math.min(EXTRACT_BATCH, n! - start);
+          const out = tf.tidy(() => {
+            const pixels = shard.x.subarray(start * sample, (start + size) * sample);
+            const x = tf.div(tf.tensor(Float32Array.from(pixels), [size, ...imageShape]), 255);
+            return model.apply(x, { training: false }) as tf.Tensor;
+          });
+          features.set(out.dataSync(), start * width);
+          out.dispose();
+          heartbeat({ stage: 'extract', done: start + size, total: n });
+          await yieldToEventLoop();
+        }
+        await writeShard(writer, 'features', { x: features, xShape: [n!, ...featureShape], y: shard.y, numClasses: shard.numClasses });
+        return { meta: { featureShape } };
+      },
+    });
+    return { outcome: run.outcome, key, seconds: run.seconds, shard: { stage: 'extract', key, name: 'features', count: source.count, offset: source.offset } };
+  };
+}
+
+/** Loads each cached model once per worker process: every shard of a run uses the same base. */
+export class ModelMemo {
+  private readonly models = new Map<string, Promise<tf.LayersModel>>();
+  constructor(private readonly env: StageEnv) {}
+
+  get(ref: ModelRef): Promise<tf.LayersModel> {
+    const id = `${ref.stage}/${ref.key}`;
+    let model = this.models.get(id);
+    if (!model) {
+      model = readModel(this.env.cache, ref.stage, ref.key);
+      model.catch(() => this.models.delete(id));
+      // Keep a few: a worker serving many pipelines should not hold every base.
+      if (this.models.size >= 4) {
+        const [oldest] = this.models.keys();
+        void this.models.get(oldest!)?.then((m) => m.dispose());
+        this.models.delete(oldest!);
+      }
+      this.models.set(id, model);
+    }
+    return model;
+  }
+}

@@ -1,0 +1,82 @@
+import { readDataset } from '../lib/data/read';
+import { splitDataset } from '../lib/data/split';
+import { datasetFingerprint } from '../lib/data/fingerprint';
+import type { ImageDataset } from '../lib/data/types';
+import { cacheKey } from '../lib/store/cache-key';
+import { oneHot, writeShard } from '../lib/pipeline/shards';
+import { runCachedStage } from '../lib/pipeline/run-stage';
+import { STAGE_CODE_VERSIONS } from '../lib/pipeline/versions';
+import type { IngestInput, IngestResult, ShardRef, Split } from './contracts';
+import type { StageEnv } from './activity-context';
+import { heartbeat, stageLog } from './activity-context';
+
+const SPLITS: readonly Split[] = ['train', 'validation', 'test'];
+
+interface IngestMeta {
+  fingerprint: string;
+  classNames: string[];
+  imageShape: [number, number, number];
+  shards: Record<Split, { name: string; count: number; offset: number }[]>;
+  skipped: string[];
+}
+
+/**
+ * Reads the source (always: its content decides the key), fingerprints it,
+ * and writes the seeded train/validation/test split as shards, unless an
+ * entry for the same content and split is already cached.
+ */
+export function createIngestActivity(env: StageEnv) {
+  return async function ingest({ ctx, dataset, shardSize }: IngestInput): Promise<IngestResult> {
+    heartbeat({ stage: 'ingest' });
+    const { dataset: ds, skipped } = await readDataset(dataset.source, dataset, env.store);
+    const fingerprint = datasetFingerprint(ds);
+    const key = cacheKey({ stage: 'ingest', config: { split: dataset.split, shardSize }, upstream: [fingerprint], codeVersion: STAGE_CODE_VERSIONS.ingest });
+    const run = await runCachedStage<IngestMeta>({
+      cache: env.cache, stage: 'ingest', key, noCache: ctx.noCache, log: stageLog,
+      compute: async (writer) => {
+        const splits = splitDataset(ds, dataset.split);
+        const shards = {} as IngestMeta['shards'];
+        for (const split of SPLITS) {
+          shards[split] = [];
+          const part = splits[split];
+          for (let offset = 0, index = 0; offset < part.labels.length; offset += shardSize, index++) {
+            const name = `${split}-${String(index).padStart(5, '0')}`;
+            const count = Math.min(shardSize, part.labels.length - offset);
+            await writeShard(writer, name, sliceShard(part, offset, count));
+            shards[split].push({ name, count, offset });
+            heartbeat({ stage: 'ingest', done: offset + count, total: part.labels.length });
+          }
+        }
+        stageLog(`ingest: ${ds.labels.length} images, ${ds.classNames.length} classes, split ${SPLITS.map((s) => `${s} ${splits[s].labels.length}`).join(' / ')}`);
+        return {
+          meta: {
+            fingerprint,
+            classNames: [...ds.classNames],
+            imageShape: [ds.height, ds.width, ds.channels],
+            shards,
+            skipped: skipped.map((s) => `${s.file}: ${s.reason}`),
+          },
+        };
+      },
+    });
+    const meta = run.meta;
+    const refs = (split: Split): ShardRef[] => meta.shards[split].map((s) => ({ stage: 'ingest', key, ...s }));
+    if (meta.skipped.length > 0) stageLog(`ingest: skipped ${meta.skipped.length} bad image(s), e.g. ${meta.skipped[0]}`);
+    return {
+      outcome: run.outcome, key, seconds: run.seconds,
+      fingerprint: meta.fingerprint, classNames: meta.classNames, imageShape: meta.imageShape,
+      shards: { train: refs('train'), validation: refs('validation'), test: refs('test') },
+      skipped: meta.skipped,
+    };
+  };
+}
+
+function sliceShard(ds: ImageDataset, offset: number, count: number) {
+  const sample = ds.height * ds.width * ds.channels;
+  return {
+    x: ds.images.subarray(offset * sample, (offset + count) * sample),
+    xShape: [count, ds.height, ds.width, ds.channels],
+    y: oneHot(ds.labels.subarray(offset, offset + count), ds.classNames.length),
+    numClasses: ds.classNames.length,
+  };
+}

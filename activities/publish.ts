@@ -1,0 +1,122 @@
+import type * as tf from '@tensorflow/tfjs-node';
+import { composeModel } from '../lib/models/compose';
+import { createLineage } from '../lib/models/lineage';
+import { savePublishedModel } from '../lib/models/predict';
+import { buildReport } from '../lib/report/build-report';
+import type { ReportInput } from '../lib/report/report-input';
+import { joinKey } from '../lib/store/keys';
+import type { ObjectStore } from '../lib/store/object-store';
+import type { ChampionRecord } from '../lib/pipeline/champion';
+import { decidePromotion } from '../lib/pipeline/champion';
+import { readModel } from '../lib/pipeline/model-files';
+import type { CurrentModelInfo, PublishInput, PublishResult } from './contracts';
+import type { StageEnv } from './activity-context';
+import { heartbeat, stageLog } from './activity-context';
+import { version as graftVersion } from '../package.json';
+
+const modelsPrefix = (pipeline: string) => joinKey('models', pipeline);
+
+export async function readChampion(store: ObjectStore, pipeline: string): Promise<ChampionRecord | undefined> {
+  const raw = await store.get(joinKey(modelsPrefix(pipeline), 'current.json'));
+  return raw ? (JSON.parse(raw.toString('utf8')) as ChampionRecord) : undefined;
+}
+
+/** The model that is `current` for a pipeline: scheduled runs compare fingerprints with it. */
+export function createCurrentModelActivity(env: StageEnv) {
+  return async function currentModel({ pipeline }: { pipeline: string }): Promise<CurrentModelInfo | undefined> {
+    return readChampion(env.store, pipeline);
+  };
+}
+
+/**
+ * Publishes the model in tfjs format with its lineage and the run's report
+ * under `models/<pipeline>/<version>/`, then promotes it to
+ * `models/<pipeline>/current/` if it beats the current one. Idempotent: the
+ * version is the run id, so a retry rewrites the same objects.
+ */
+export function createPublishActivity(env: StageEnv) {
+  return async function publish(input: PublishInput): Promise<PublishResult> {
+    const { ctx, spec, evaluation } = input;
+    heartbeat({ stage: 'publish' });
+    const version = ctx.runId;
+    const versionPrefix = joinKey(modelsPrefix(spec.name), version);
+    const modelUri = `s3://${env.store.bucket}/${versionPrefix}/model.json`;
+
+    const models: tf.LayersModel[] = [];
+    try {
+      const trained = await readModel(env.cache, input.model.stage, input.model.key);
+      models.push(trained);
+      let full = trained;
+      let baseModel = trained;
+      if (input.base) {
+        baseModel = await readModel(env.cache, input.base.stage, input.base.key);
+        models.push(baseModel);
+        full = composeModel(baseModel, trained);
+      }
+      const stages = spec.mode === 'retrain' ? ['retrain' as const] : spec.fineTune ? ['transfer' as const, 'fine-tune' as const] : ['transfer' as const];
+      const lineage = {
+        ...createLineage({ base: spec.base, mode: spec.mode, head: spec.head, fineTune: spec.fineTune, stages, model: full, baseModel, classNames: input.classNames }),
+        pipeline: spec.name, version, runId: ctx.runId, specHash: ctx.specHash, dataFingerprint: input.fingerprint,
+        graftVersion, testAccuracy: evaluation.testAccuracy, publishedAt: new Date().toISOString(),
+      };
+      await savePublishedModel(full, modelUri, { classNames: input.classNames, lineage }, { store: env.store });
+    } finally {
+      for (const model of models) model.dispose();
+    }
+
+    const champion = await readChampion(env.store, spec.name);
+    const decision = decidePromotion({ version, testAccuracy: evaluation.testAccuracy }, champion, input.promoteMargin);
+    const report = await buildReport(reportInput(input, version, champion, decision.promoted, decision.reason));
+    const reportKey = joinKey('runs', ctx.runId, 'report.html');
+    await env.store.put(reportKey, report, 'text/html; charset=utf-8');
+    await env.store.put(joinKey(versionPrefix, 'report.html'), report, 'text/html; charset=utf-8');
+    await env.store.put(joinKey('runs', ctx.runId, 'metrics.json'), JSON.stringify({ evaluation, evaluations: input.evaluations, histories: input.histories, stages: input.stages }, null, 2), 'application/json');
+
+    if (decision.promoted) await promote(env.store, spec.name, versionPrefix, { version, testAccuracy: evaluation.testAccuracy, fingerprint: input.fingerprint, specHash: ctx.specHash });
+    stageLog(`publish: ${modelUri} (${decision.promoted ? 'promoted to current' : 'not promoted'}: ${decision.reason})`);
+    return {
+      version, modelUri, reportKey,
+      promotion: {
+        promoted: decision.promoted, reason: decision.reason, challengerAccuracy: evaluation.testAccuracy,
+        ...(champion && champion.version !== version ? { championAccuracy: champion.testAccuracy, championVersion: champion.version } : {}),
+      },
+    };
+  };
+}
+
+/** Copies the version's model files to `current/`, then writes `current.json` last: readers see old or new, never half. */
+async function promote(store: ObjectStore, pipeline: string, versionPrefix: string, record: ChampionRecord): Promise<void> {
+  const current = joinKey(modelsPrefix(pipeline), 'current');
+  for (const key of await store.list(`${versionPrefix}/`)) {
+    const data = await store.get(key);
+    if (data) await store.put(`${current}/${key.slice(versionPrefix.length + 1)}`, data);
+  }
+  await store.put(joinKey(modelsPrefix(pipeline), 'current.json'), JSON.stringify(record, null, 2), 'application/json');
+}
+
+function reportInput(input: PublishInput, version: string, champion: ChampionRecord | undefined, promoted: boolean, reason: string): ReportInput {
+  const labels: Record<string, string> = { transfer: 'frozen base, new head', 'fine-tune': 'top layers unfrozen, low learning rate', retrain: 'same architecture, random weights' };
+  return {
+    pipeline: input.spec.name,
+    runId: input.ctx.runId,
+    specHash: input.ctx.specHash,
+    datasetFingerprint: input.fingerprint,
+    createdAt: new Date().toISOString(),
+    classNames: input.classNames,
+    stages: input.stages.map((s) => ({ name: s.stage, status: s.outcome, seconds: s.seconds, ...(s.shards && s.shards > 1 ? { note: `${s.shards} shards` } : {}) })),
+    confusion: input.evaluation.confusion,
+    history: input.histories.flatMap(({ stage, history }) => history.map((h) => ({
+      stage, epoch: h.epoch, loss: h.loss, accuracy: h.acc,
+      ...(h.valLoss !== undefined ? { valLoss: h.valLoss } : {}), ...(h.valAcc !== undefined ? { valAccuracy: h.valAcc } : {}),
+    }))),
+    comparison: input.evaluations.map(({ model, evaluation }) => ({ name: model, description: labels[model] ?? model, testAccuracy: evaluation.testAccuracy })),
+    ...(champion && champion.version !== version ? {
+      champion: {
+        champion: { name: champion.version, accuracy: champion.testAccuracy },
+        challenger: { name: version, accuracy: input.evaluation.testAccuracy },
+        outcome: promoted ? 'promoted' as const : 'kept' as const,
+        reason,
+      },
+    } : {}),
+  };
+}

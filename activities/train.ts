@@ -1,0 +1,146 @@
+import * as tf from '@tensorflow/tfjs-node';
+import { buildBase } from '../lib/models/build-base';
+import { buildHead } from '../lib/models/head';
+import { composeModel } from '../lib/models/compose';
+import { setModelTrainable, unfreezeTop } from '../lib/models/freeze';
+import { trainModel } from '../lib/models/train/train-model';
+import type { EpochLogs } from '../lib/models/train/logs';
+import { ObjectStoreCheckpointStore } from '../lib/models/train/store-checkpoints';
+import type { TrainSpec } from '../lib/models/types';
+import { cacheKey } from '../lib/store/cache-key';
+import { readModel, writeModel } from '../lib/pipeline/model-files';
+import { loadShardTensors } from '../lib/pipeline/shards';
+import { runCachedStage } from '../lib/pipeline/run-stage';
+import { STAGE_CODE_VERSIONS } from '../lib/pipeline/versions';
+import type { EpochMetrics, RunContext, ShardRef, StageName, TrainHeadInput, TrainImagesInput, TrainResult } from './contracts';
+import type { StageEnv } from './activity-context';
+import { attempt, heartbeat, stageLog, yieldToEventLoop } from './activity-context';
+
+const shardIds = (shards: readonly ShardRef[]) => shards.map((s) => `${s.stage}/${s.key}/${s.name}`);
+
+interface TrainMeta {
+  history: EpochMetrics[];
+  resumedFromEpoch: number | null;
+}
+
+/** Trains the new head on cached features: epochs cost a dense layer, not a conv net. */
+export function createTrainHeadActivity(env: StageEnv) {
+  return async function trainHead({ ctx, spec, base, numClasses, train, validation }: TrainHeadInput): Promise<TrainResult> {
+    const key = cacheKey({
+      stage: 'train-head', config: { head: spec.head, train: spec.train, seed: spec.dataset.split.seed, numClasses },
+      upstream: [base.key, ...shardIds(train), '|', ...shardIds(validation)], codeVersion: STAGE_CODE_VERSIONS['train-head'],
+    });
+    return fitStage(env, ctx, 'train-head', key, async () => {
+      const baseModel = await readModel(env.cache, 'base', base.key);
+      const avoidNames = baseModel.layers.map((l) => l.name);
+      baseModel.dispose();
+      return buildHead(base.featureShape, spec.head, numClasses, { avoidNames });
+    }, { train, validation, spec: spec.train, seed: spec.dataset.split.seed });
+  };
+}
+
+/**
+ * Trains on images: fine-tuning (base + trained head, top layers unfrozen,
+ * low learning rate) or, without `start`, the whole network from random
+ * weights (`mode: retrain`).
+ */
+export function createTrainImagesActivity(env: StageEnv) {
+  return async function trainImages({ ctx, spec, numClasses, train, validation, start }: TrainImagesInput): Promise<TrainResult> {
+    const stage: StageName = start ? 'fine-tune' : 'train';
+    const fineTune = spec.fineTune;
+    if (start && !fineTune) throw new Error('trainImages was given a start model but the spec has no fineTune section');
+    const settings: TrainSpec = start && fineTune
+      ? { ...spec.train, epochs: fineTune.epochs, learningRate: fineTune.learningRate, batchSize: fineTune.batchSize ?? spec.train.batchSize }
+      : spec.train;
+    const key = cacheKey({
+      stage,
+      config: start ? { fineTune, train: settings, seed: spec.dataset.split.seed } : { base: spec.base, head: spec.head, train: settings, seed: spec.dataset.split.seed, numClasses },
+      upstream: [...(start ? [start.base.key, start.head.key] : []), ...shardIds(train), '|', ...shardIds(validation)],
+      codeVersion: STAGE_CODE_VERSIONS[stage],
+    });
+    return fitStage(env, ctx, stage, key, async () => {
+      if (start && fineTune) {
+        const base = await readModel(env.cache, start.base.stage, start.base.key);
+        const head = await readModel(env.cache, start.head.stage, start.head.key);
+        const unfrozen = unfreezeTop(base, fineTune);
+        stageLog(`fine-tune: unfroze ${unfrozen.length} base layer(s): ${unfrozen.join(', ')}`);
+        return composeModel(base, head);
+      }
+      const base = await buildBase(spec.base, 'retrain', { store: env.store });
+      setModelTrainable(base, true);
+      const head = buildHead(base.outputs[0]!.shape.slice(1), spec.head, numClasses, { avoidNames: base.layers.map((l) => l.name) });
+      return composeModel(base, head);
+    }, { train, validation, spec: settings, seed: spec.dataset.split.seed });
+  };
+}
+
+interface FitData {
+  readonly train: readonly ShardRef[];
+  readonly validation: readonly ShardRef[];
+  readonly spec: TrainSpec;
+  readonly seed: number;
+}
+
+/**
+ * The shared body of the training stages: cached result, or train with a
+ * checkpoint every epoch under `checkpoints/<stage>/<key>/`, which is where a
+ * retried activity (or a resumed run) continues from.
+ */
+async function fitStage(
+  env: StageEnv, ctx: RunContext, stage: StageName, key: string, build: () => Promise<tf.LayersModel>, data: FitData,
+): Promise<TrainResult> {
+  const run = await runCachedStage<TrainMeta>({
+    cache: env.cache, stage, key, noCache: ctx.noCache, log: stageLog,
+    compute: async (writer) => {
+      const checkpoints = new ObjectStoreCheckpointStore(env.store, `checkpoints/${stage}/${key}`);
+      // --no-cache means "train again", but only on the first attempt: a retry continues.
+      const resume = !(ctx.noCache && attempt() === 1);
+      const model = await build();
+      const trainSet = await loadShardTensors(env.cache, data.train);
+      const validationSet = data.validation.length > 0 ? await loadShardTensors(env.cache, data.validation) : undefined;
+      try {
+        const batches = Math.ceil(trainSet.count / data.spec.batchSize);
+        const result = await trainModel(model, {
+          x: trainSet.x, y: trainSet.y, validation: validationSet ? { x: validationSet.x, y: validationSet.y } : null,
+        }, {
+          ...data.spec, seed: data.seed, checkpoints, resume,
+          callbacks: {
+            onBatchEnd: async (logs) => {
+              heartbeat({ stage, epoch: logs.epoch, epochs: data.spec.epochs, batch: logs.batch + 1, batches, loss: logs.loss });
+              await yieldToEventLoop();
+            },
+            onEpochEnd: (logs) => {
+              heartbeat({ stage, epoch: logs.epoch, epochs: data.spec.epochs, batch: batches, batches, loss: logs.loss });
+              stageLog(`${stage} epoch ${logs.epoch}/${data.spec.epochs}: ${formatEpoch(logs)}`);
+            },
+          },
+        });
+        if (result.resumedFromEpoch !== null) stageLog(`${stage}: resumed from the checkpoint of epoch ${result.resumedFromEpoch}`);
+        await writeModel(writer, model);
+        return { meta: { history: result.history.map(toMetrics), resumedFromEpoch: result.resumedFromEpoch }, resumed: result.resumedFromEpoch !== null };
+      } finally {
+        tf.dispose([trainSet.x, trainSet.y, ...(validationSet ? [validationSet.x, validationSet.y] : [])]);
+        model.dispose();
+      }
+    },
+  });
+  return {
+    outcome: run.outcome, key, seconds: run.seconds, model: { stage, key }, history: run.meta.history,
+    ...(run.meta.resumedFromEpoch !== null ? { resumedFromEpoch: run.meta.resumedFromEpoch } : {}),
+  };
+}
+
+function toMetrics(logs: EpochLogs): EpochMetrics {
+  return {
+    epoch: logs.epoch, loss: logs.loss, acc: logs.acc,
+    ...(logs.val_loss !== undefined ? { valLoss: logs.val_loss } : {}),
+    ...(logs.val_acc !== undefined ? { valAcc: logs.val_acc } : {}),
+  };
+}
+
+function formatEpoch(logs: EpochLogs): string {
+  const parts = [`loss ${logs.loss.toFixed(4)}`, `acc ${logs.acc.toFixed(4)}`];
+  if (logs.val_loss !== undefined) parts.push(`val_loss ${logs.val_loss.toFixed(4)}`);
+  if (logs.val_acc !== undefined) parts.push(`val_acc ${logs.val_acc.toFixed(4)}`);
+  return parts.join('  ');
+}

@@ -1,0 +1,27 @@
+import type { Command, CliIO } from '../../command';
+import type { RunListing } from '../../../lib/runtime/runs';
+import { listRuns } from '../../../lib/runtime/runs';
+import { withClient } from '../../with-client';
+
+export function printRunList(runs: readonly RunListing[], io: CliIO): void {
+  if (runs.length === 0) {
+    io.out('no runs yet');
+    return;
+  }
+  for (const run of runs) {
+    io.out(`${run.runId.padEnd(48)} ${run.status.padEnd(10)} ${run.startTime.toISOString()}`);
+  }
+}
+
+/** `graft list`: the latest pipeline runs, newest first. */
+export const listCommand: Command = {
+  name: 'list',
+  summary: 'list the latest pipeline runs',
+  usage: 'graft list',
+  async run(_argv, io) {
+    return withClient(async (client) => {
+      printRunList(await listRuns(client, 50), io);
+      return 0;
+    });
+  },
+};

@@ -1,0 +1,35 @@
+import { parseArgs } from 'node:util';
+import type { Command } from '../../command';
+import { loadPipeline } from '../../../pipelines/load';
+import { startRun } from '../../../lib/runtime/runs';
+import { UsageError } from '../../usage-error';
+import { withClient } from '../../with-client';
+import { watchRun } from '../../watch';
+
+const usage = 'graft run <spec> [--wait] [--no-cache] [--heartbeat SECONDS]';
+
+/** `graft run`: start a pipeline run on the workers; `--wait` follows it to the end. */
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'start a pipeline run (prints the run id; --wait shows live progress)',
+  usage,
+  async run(argv, io) {
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      options: { wait: { type: 'boolean' }, 'no-cache': { type: 'boolean' }, heartbeat: { type: 'string' } },
+      allowPositionals: true,
+    });
+    if (positionals.length !== 1) throw new UsageError('expected one pipeline spec file', usage);
+    const heartbeatSeconds = values.heartbeat === undefined ? undefined : Number(values.heartbeat);
+    if (heartbeatSeconds !== undefined && !(Number.isInteger(heartbeatSeconds) && heartbeatSeconds >= 1)) {
+      throw new UsageError(`--heartbeat takes a whole number of seconds, got "${values.heartbeat}"`, usage);
+    }
+    const spec = await loadPipeline(positionals[0]!);
+    return withClient(async (client) => {
+      const handle = await startRun(client, spec, { noCache: values['no-cache'] ?? false, ...(heartbeatSeconds ? { heartbeatSeconds } : {}) });
+      io.out(handle.workflowId);
+      if (!values.wait) return 0;
+      return watchRun(client, handle.workflowId, io);
+    });
+  },
+};

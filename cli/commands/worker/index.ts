@@ -1,0 +1,57 @@
+import { parseArgs } from 'node:util';
+import type { Command } from '../../command';
+import { createActivities } from '../../../activities';
+import { activityDepsFromEnv } from '../../../lib/runtime/deps';
+import { defaultQueues } from '../../../lib/runtime/queues';
+import type { QueueKind } from '../../../lib/runtime/queues';
+import { temporalConfigFromEnv } from '../../../lib/runtime/temporal';
+import { createGraftWorkers } from '../../../lib/runtime/worker';
+import { UsageError } from '../../usage-error';
+
+const usage = 'graft worker [--queues cpu,gpu] [--cpu-queue NAME] [--gpu-queue NAME]';
+
+export function parseQueueKinds(text: string): QueueKind[] {
+  const kinds = text.split(',').map((part) => part.trim()).filter(Boolean);
+  const bad = kinds.filter((kind) => kind !== 'cpu' && kind !== 'gpu');
+  if (kinds.length === 0 || bad.length > 0) {
+    throw new UsageError(`--queues takes cpu, gpu or cpu,gpu; got "${text}"`, usage);
+  }
+  return [...new Set(kinds)] as QueueKind[];
+}
+
+/** `graft worker`: serve the CPU and/or GPU task queues until Ctrl-C. */
+export const workerCommand: Command = {
+  name: 'worker',
+  summary: 'run a worker for the CPU and/or GPU task queues',
+  usage,
+  async run(argv, io) {
+    const { values } = parseArgs({
+      args: [...argv],
+      options: {
+        queues: { type: 'string', default: 'cpu,gpu' },
+        'cpu-queue': { type: 'string', default: defaultQueues.cpu },
+        'gpu-queue': { type: 'string', default: defaultQueues.gpu },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+    const serve = parseQueueKinds(values.queues);
+    const queues = { cpu: values['cpu-queue'], gpu: values['gpu-queue'] };
+    const temporal = temporalConfigFromEnv();
+    const workers = await createGraftWorkers({
+      temporal,
+      queues,
+      serve,
+      activities: createActivities(await activityDepsFromEnv()),
+    });
+    const stop = () => {
+      io.out('worker: shutting down (finishing the current activities)…');
+      workers.shutdown();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    io.out(`worker: serving ${serve.map((kind) => `${kind} (${queues[kind]})`).join(', ')} on ${temporal.address}`);
+    await workers.run();
+    return 0;
+  },
+};

@@ -1,0 +1,77 @@
+/**
+ * Shards: the unit of fan-out and of memory. A shard is two `.npy` files in
+ * a cache entry, `<name>.x.npy` (images N×H×W×C uint8, or features N×D
+ * float32) and `<name>.y.npy` (labels N×K float32: one-hot or soft), so any
+ * tool that reads NumPy files can open them.
+ */
+import * as tf from '@tensorflow/tfjs-node';
+import { decodeNpy, encodeNpy } from '../store/npy';
+import type { CacheWriter } from '../store/cache-writer';
+import type { StageCache } from '../store/cache';
+
+export interface ShardLocation {
+  readonly stage: string;
+  readonly key: string;
+  readonly name: string;
+}
+
+export interface ShardArrays {
+  readonly x: Uint8Array | Float32Array;
+  readonly xShape: readonly number[];
+  readonly y: Float32Array;
+  readonly numClasses: number;
+}
+
+export const shardFiles = (name: string) => ({ x: `${name}.x.npy`, y: `${name}.y.npy` });
+
+export async function writeShard(writer: CacheWriter, name: string, shard: ShardArrays): Promise<void> {
+  const files = shardFiles(name);
+  const count = shard.xShape[0] ?? 0;
+  await writer.put(files.x, encodeNpy(shard.x, shard.xShape));
+  await writer.put(files.y, encodeNpy(shard.y, [count, shard.numClasses]));
+}
+
+export async function readShard(cache: StageCache, ref: ShardLocation): Promise<ShardArrays> {
+  const files = shardFiles(ref.name);
+  const x = decodeNpy(await cache.read(ref.stage, ref.key, files.x), files.x);
+  const y = decodeNpy(await cache.read(ref.stage, ref.key, files.y), files.y);
+  if (!(x.data instanceof Uint8Array || x.data instanceof Float32Array)) {
+    throw new Error(`${ref.stage}/${ref.key}/${files.x}: expected uint8 or float32 data`);
+  }
+  if (!(y.data instanceof Float32Array)) throw new Error(`${ref.stage}/${ref.key}/${files.y}: expected float32 labels`);
+  return { x: x.data, xShape: x.shape, y: y.data, numClasses: y.shape[1] ?? 0 };
+}
+
+/** One-hot rows for integer class labels. */
+export function oneHot(labels: Int32Array, numClasses: number): Float32Array {
+  const out = new Float32Array(labels.length * numClasses);
+  labels.forEach((label, i) => { out[i * numClasses + label] = 1; });
+  return out;
+}
+
+/**
+ * Several shards as one (x, y) pair of tensors. 8-bit images are scaled to
+ * [0, 1] (the `inputScale` the lineage records), features are taken as they are.
+ */
+export async function loadShardTensors(cache: StageCache, refs: readonly ShardLocation[]): Promise<{ x: tf.Tensor; y: tf.Tensor2D; count: number }> {
+  const xs: tf.Tensor[] = [];
+  const ys: tf.Tensor2D[] = [];
+  try {
+    for (const ref of refs) {
+      const shard = await readShard(cache, ref);
+      const count = shard.xShape[0] ?? 0;
+      if (count === 0) continue;
+      xs.push(tf.tidy(() => {
+        const raw = tf.tensor(shard.x, [...shard.xShape], shard.x instanceof Uint8Array ? 'int32' : 'float32');
+        return shard.x instanceof Uint8Array ? tf.div(tf.cast(raw, 'float32'), 255) : raw;
+      }));
+      ys.push(tf.tensor2d(shard.y, [count, shard.numClasses]));
+    }
+    if (xs.length === 0) throw new Error(`no samples in ${refs.map((r) => `${r.stage}/${r.key}/${r.name}`).join(', ') || 'an empty shard list'}`);
+    const x = xs.length === 1 ? xs[0]!.clone() : tf.concat(xs);
+    const y = ys.length === 1 ? ys[0]!.clone() : tf.concat(ys);
+    return { x, y, count: x.shape[0] ?? 0 };
+  } finally {
+    tf.dispose([...xs, ...ys]);
+  }
+}

@@ -1,0 +1,36 @@
+import { defineQuery } from '@temporalio/workflow';
+import type { Evaluation, PublishResult, StageName, StageReport } from '../activities/contracts';
+
+export type StageStatus = 'pending' | 'running' | 'computed' | 'cached' | 'resumed' | 'skipped' | 'failed';
+
+export interface StageProgress {
+  status: StageStatus;
+  /** Shards (or 1 for single-activity stages) finished and in all. */
+  done: number;
+  total: number;
+  seconds: number;
+  note?: string;
+}
+
+export interface RunProgress {
+  pipeline: string;
+  runId: string;
+  status: 'running' | 'completed' | 'skipped' | 'failed';
+  reason?: string;
+  stages: Partial<Record<StageName, StageProgress>>;
+  /** Per trained model: test metrics, e.g. `transfer` (head only) and `fine-tune`. */
+  evaluations: { model: string; evaluation: Evaluation }[];
+  published?: PublishResult;
+}
+
+export interface PipelineRunResult {
+  status: 'completed' | 'skipped';
+  reason?: string;
+  fingerprint: string;
+  stages: StageReport[];
+  evaluations: { model: string; evaluation: Evaluation }[];
+  published?: PublishResult;
+}
+
+/** Stage states and progress of a pipeline run: `graft status` and `run --wait` read it. */
+export const progressQuery = defineQuery<RunProgress>('progress');
