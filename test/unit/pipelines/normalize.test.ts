@@ -1,3 +1,4 @@
+import { SpecError } from '../../../lib/errors';
 import { definePipeline } from '../../../pipelines';
 import type { PipelineInput } from '../../../pipelines';
 
@@ -83,5 +84,14 @@ describe('normalization: input forms and defaults', () => {
   it('accepts class names and the other dataset URI schemes', () => {
     expect(definePipeline({ ...minimal, dataset: { source: 'dir:///data/pets', classes: ['cat', 'dog'] } }).dataset.classes).toEqual(['cat', 'dog']);
     expect(definePipeline({ ...minimal, dataset: { source: 's3://graft-data/pets/v1' } }).dataset.source).toBe('s3://graft-data/pets/v1');
+  });
+
+  it('types the input, so that TypeScript rejects what validation rejects', () => {
+    // @ts-expect-error: unknown top-level key
+    expect(() => definePipeline({ ...minimal, epochs: 3 })).toThrow(SpecError);
+    // @ts-expect-error: not a head strategy
+    expect(() => definePipeline({ ...minimal, head: { strategy: 'linear' } })).toThrow(SpecError);
+    // @ts-expect-error: rotationRange is a number
+    expect(() => definePipeline({ ...minimal, augment: { rotationRange: 'lots' } })).toThrow(SpecError);
   });
 });
