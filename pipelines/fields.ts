@@ -51,6 +51,19 @@ export function section<Shape extends z.core.$ZodLooseShape>(shape: Shape) {
   return z.strictObject(shape, { error: 'must be a mapping (key: value pairs)' });
 }
 
+/**
+ * A section whose every field has a default: leaving it out, or leaving it
+ * empty in YAML (`augment:` with all its lines commented out, which reads as
+ * null), gives the defaults.
+ */
+export function defaultedSection<T extends z.ZodType>(schema: T) {
+  const empty = {} as z.input<T>; // callers pass sections whose fields all have defaults
+  return schema
+    .nullable()
+    .prefault(empty)
+    .transform((value): z.output<T> => value ?? schema.parse(empty));
+}
+
 /** A `[min, max]` pair of numbers in `element` with min <= max. */
 export function orderedPair(element: z.ZodNumber, what: string) {
   return z

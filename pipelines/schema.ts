@@ -7,6 +7,7 @@ import { z } from 'zod';
 import {
   WHEN_OBJECT,
   boolean,
+  defaultedSection,
   exactlyOne,
   integer,
   integerIn,
@@ -195,18 +196,16 @@ const sections = section({
   name: text('a name of 1-63 characters a-z, 0-9, _ or -, starting with a letter or digit', /^[a-z0-9][a-z0-9_-]{0,62}$/)
     .describe('Pipeline name, used in object keys: a-z, 0-9, _ and -.'),
   dataset: dataset.describe('Where the images come from, which classes, how many, and how they are split and sized.'),
-  augment: augment.prefault({}).describe('Training-time augmentation (Keras ImageDataGenerator semantics); default none.'),
+  augment: defaultedSection(augment).describe('Training-time augmentation (Keras ImageDataGenerator semantics); default none.'),
   base: base.describe('The pretrained (or built-in) model to build on: exactly one of architecture / uri.'),
   mode: oneOf(['transfer', 'retrain'])
     .default('transfer')
     .describe('transfer: frozen base + new head; retrain: same architecture, random weights, all trainable.'),
-  head: head.prefault({}).describe('The new classifier on top of the base features.'),
-  train: train.prefault({}).describe('Training of the head (and of everything in mode retrain).'),
+  head: defaultedSection(head).describe('The new classifier on top of the base features.'),
+  train: defaultedSection(train).describe('Training of the head (and of everything in mode retrain).'),
   fineTune: fineTune.nullable().default(null).describe('Optional second stage: unfreeze the top of the base and train at a low rate.'),
   schedule: schedule.nullable().default(null).describe('Optional retraining schedule: exactly one of cron / every.'),
-  queues: section({ cpu: QUEUE.default('graft-cpu'), gpu: QUEUE.default('graft-gpu') })
-    .prefault({})
-    .describe('Temporal task queues for CPU and GPU work.'),
+  queues: defaultedSection(section({ cpu: QUEUE.default('graft-cpu'), gpu: QUEUE.default('graft-gpu') })).describe('Temporal task queues for CPU and GPU work.'),
   cache: boolean().default(true).describe('Reuse cached datasets and features when their inputs are unchanged.'),
 });
 

@@ -3,6 +3,7 @@ const MAX_SHOWN = 60;
 /** A short, quoted rendering of a user's value for an error message. */
 export function showValue(value: unknown): string {
   if (value === undefined) return 'nothing';
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value); // JSON would say null
   let text: string;
   try {
     text = JSON.stringify(value) ?? String(value);

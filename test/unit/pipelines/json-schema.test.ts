@@ -15,17 +15,31 @@ describe('pipelines/pipeline.schema.json', () => {
   });
 
   it('describes the input form: required keys, no unknown keys, documented enums and defaults', () => {
-    const schema = pipelineJsonSchema() as {
-      required: string[];
-      additionalProperties: boolean;
-      properties: Record<string, { properties?: Record<string, { enum?: string[]; default?: unknown }> }>;
-    };
+    const schema = pipelineJsonSchema() as Node;
     expect(schema.required).toEqual(['name', 'dataset', 'base']);
     expect(schema.additionalProperties).toBe(false);
-    expect(Object.keys(schema.properties)).toEqual([
+    expect(Object.keys(schema.properties ?? {})).toEqual([
       'name', 'dataset', 'augment', 'base', 'mode', 'head', 'train', 'fineTune', 'schedule', 'queues', 'cache',
     ]);
-    expect(schema.properties.head.properties?.strategy).toMatchObject({ enum: ['replace', 'dense'], default: 'replace' });
-    expect(schema.properties.augment.properties?.rotationRange).toMatchObject({ minimum: 0, maximum: 180, default: 0 });
+    const head = objectIn(schema.properties?.head);
+    expect(head.additionalProperties).toBe(false);
+    expect(head.properties?.strategy).toMatchObject({ enum: ['replace', 'dense'], default: 'replace' });
+    expect(objectIn(schema.properties?.augment).properties?.rotationRange).toMatchObject({ minimum: 0, maximum: 180, default: 0 });
+    expect(objectIn(schema.properties?.dataset).required).toEqual(['source']);
   });
 });
+
+interface Node {
+  type?: string;
+  required?: string[];
+  additionalProperties?: boolean;
+  properties?: Record<string, Node>;
+  anyOf?: Node[];
+}
+
+/** The object schema in `node`, or in its anyOf (sections that may also be null). */
+function objectIn(node: Node | undefined): Node {
+  const found = node?.type === 'object' ? node : node?.anyOf?.find((option) => option.type === 'object');
+  if (!found) throw new Error(`no object schema in ${JSON.stringify(node)}`);
+  return found;
+}

@@ -1,5 +1,5 @@
 import { SpecError } from '../../../lib/errors';
-import { definePipeline } from '../../../pipelines';
+import { definePipeline, parsePipelineYaml } from '../../../pipelines';
 import type { PipelineInput } from '../../../pipelines';
 
 const minimal: PipelineInput = {
@@ -93,5 +93,10 @@ describe('normalization: input forms and defaults', () => {
     expect(() => definePipeline({ ...minimal, head: { strategy: 'linear' } })).toThrow(SpecError);
     // @ts-expect-error: rotationRange is a number
     expect(() => definePipeline({ ...minimal, augment: { rotationRange: 'lots' } })).toThrow(SpecError);
+  });
+
+  it('reads an empty YAML block (all its lines commented out) as the defaults', () => {
+    const text = 'name: empty-blocks\ndataset:\n  source: idx:///data/fmnist\nbase:\n  architecture: small-cnn\naugment:\n  # rotationRange: 10\nhead:\ntrain:\nqueues:\n';
+    expect(parsePipelineYaml(text, 'empty.yaml')).toEqual(definePipeline({ ...minimal, name: 'empty-blocks' }));
   });
 });

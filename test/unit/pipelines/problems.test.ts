@@ -94,6 +94,11 @@ describe('problem lines', () => {
     expect(err.retryable).toBe(false);
   });
 
+  it('shows non-finite YAML numbers as such', () => {
+    const text = 'name: x\ndataset:\n  source: idx:///d\nbase:\n  architecture: small-cnn\naugment:\n  shearRange: .nan\n';
+    expect(specErrorOf(() => parsePipelineYaml(text, 'nan.yaml')).problems).toEqual(['augment.shearRange (7:15): must be a number from 0 to 90, got NaN']);
+  });
+
   it('says what a non-object spec is', () => {
     expect(specErrorOf(() => validatePipeline('just text', 'text.yaml')).problems).toEqual([
       '(top level): must be a mapping (key: value pairs), got "just text"',
