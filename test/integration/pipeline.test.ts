@@ -1,0 +1,177 @@
+// The durable pipeline on the real stack: Temporal, MinIO, native TF, real
+// Fashion-MNIST. Each test reads the stage outcomes the workflow reports.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs-node';
+import type { PipelineSpec } from '../../pipelines/schema';
+import { startRun, resumeRun, describeFailure } from '../../lib/runtime/runs';
+import type { PipelineRunResult } from '../../workflows/progress';
+import { readIdxDataset } from '../../lib/data/idx';
+import type { TestStack } from './support/harness';
+import { openTestStack, smallPipeline, startInProcessWorker, startWorkerProcess, tempDir, sleep } from './support/harness';
+
+let stack: TestStack;
+let worker: Awaited<ReturnType<typeof startInProcessWorker>>;
+
+beforeAll(async () => {
+  stack = await openTestStack('pipeline');
+  worker = await startInProcessWorker(stack);
+});
+
+afterAll(async () => {
+  worker.workers.shutdown();
+  await worker.done;
+  await stack.close();
+});
+
+async function run(spec: PipelineSpec, options: { noCache?: boolean } = {}): Promise<PipelineRunResult> {
+  const handle = await startRun(stack.client, spec, options);
+  return handle.result();
+}
+
+const outcomes = (result: PipelineRunResult) => Object.fromEntries(result.stages.map((s) => [s.stage, s.outcome]));
+
+describe('transfer pipeline with fine-tuning', () => {
+  let first: PipelineRunResult;
+  const spec = () => smallPipeline(stack, { fineTune: { topLayers: 2, epochs: 1, learningRate: 0.0001 } });
+
+  test('an end-to-end run computes every stage and publishes a model with its report', async () => {
+    first = await run(spec());
+    expect(first.status).toBe('completed');
+    expect(outcomes(first)).toEqual(Object.fromEntries(first.stages.map((s) => [s.stage, 'computed'])));
+    expect(first.stages.map((s) => s.stage)).toEqual(['ingest', 'augment', 'base', 'extract', 'train-head', 'fine-tune', 'evaluate', 'publish']);
+    expect(first.evaluations.map((e) => e.model)).toEqual(['transfer', 'fine-tune']);
+    const evaluation = first.evaluations[1]!.evaluation;
+    expect(evaluation.confusion.flat().reduce((a, b) => a + b, 0)).toBe(evaluation.count);
+    const published = first.published!;
+    const prefix = published.modelUri.replace(`s3://${stack.bucket}/`, '').replace(/model\.json$/, '');
+    for (const file of ['model.json', 'weights.bin', 'lineage.json', 'labels.json', 'report.html']) {
+      expect(await stack.store.exists(prefix + file)).toBe(true);
+    }
+    const lineage = JSON.parse((await stack.store.get(`${prefix}lineage.json`))!.toString());
+    expect(lineage.dataFingerprint).toBe(first.fingerprint);
+    expect(lineage.stages).toEqual(['transfer', 'fine-tune']);
+    expect((await stack.store.get(published.reportKey))!.toString()).toContain('<svg');
+  });
+
+  test('a second run takes every stage from the cache', async () => {
+    const second = await run(spec());
+    const o = outcomes(second);
+    for (const stage of ['ingest', 'augment', 'base', 'extract', 'train-head', 'fine-tune', 'evaluate']) expect(o[stage]).toBe('cached');
+    expect(second.evaluations).toEqual(first.evaluations);
+  });
+
+  test('--no-cache recomputes every stage', async () => {
+    const again = await run(spec(), { noCache: true });
+    expect(Object.values(outcomes(again)).every((o) => o === 'computed')).toBe(true);
+  });
+
+  test('a changed augment setting recomputes augment and what depends on it, nothing before', async () => {
+    const changed = smallPipeline(stack, {
+      fineTune: { topLayers: 2, epochs: 1, learningRate: 0.0001 },
+      augment: { rotationRange: 25, widthShiftRange: 0.1, copies: 1, seed: 5 },
+    });
+    const result = await run(changed);
+    const o = outcomes(result);
+    expect(o.ingest).toBe('cached');
+    expect(o.base).toBe('cached');
+    expect(o.augment).toBe('computed');
+    // The original shards' features are reused; only the augmented shard's are new.
+    expect(o.extract).toBe('computed');
+    expect(result.stages.find((s) => s.stage === 'extract')!.shards).toBeGreaterThan(1);
+    expect(o['train-head']).toBe('computed');
+    expect(o['fine-tune']).toBe('computed');
+  });
+
+  test('a corrupted cached object is detected and recomputed, and nothing downstream changes', async () => {
+    const keys = await stack.store.list('cache/augment/');
+    const target = keys.find((k) => k.endsWith('.x.npy'))!;
+    const bytes = (await stack.store.get(target))!;
+    bytes[bytes.length - 1] ^= 0xff;
+    await stack.store.put(target, bytes);
+    const result = await run(spec());
+    const o = outcomes(result);
+    expect(o.augment).toBe('computed');
+    // Augmentation is deterministic, so the recomputed shard is the same and later stages hit.
+    expect(o['train-head']).toBe('cached');
+    expect((await stack.store.get(target))!.equals(bytes)).toBe(false);
+  });
+});
+
+test('resume after a non-retryable failure, once the bad image is fixed, completes the same run', async () => {
+  const dir = tempDir('resume');
+  const fm = readIdxDataset('/usr/share/datasets/fashion-mnist');
+  const perClass = new Map<number, number>();
+  for (let i = 0; i < 400 && [...perClass.values()].reduce((a, b) => a + b, 0) < 60; i++) {
+    const label = fm.labels[i]!;
+    if (label > 1) continue;
+    const count = perClass.get(label) ?? 0;
+    if (count >= 30) continue;
+    perClass.set(label, count + 1);
+    const folder = path.join(dir, fm.classNames[label]!);
+    fs.mkdirSync(folder, { recursive: true });
+    const pixels = tf.tensor3d(fm.images.subarray(i * 784, (i + 1) * 784), [28, 28, 1], 'int32');
+    fs.writeFileSync(path.join(folder, `${i}.png`), await tf.node.encodePng(pixels));
+    pixels.dispose();
+  }
+  const bad = path.join(dir, fm.classNames[0]!, 'broken.png');
+  const good = fs.readFileSync(path.join(dir, fm.classNames[0]!, fs.readdirSync(path.join(dir, fm.classNames[0]!))[0]!));
+  fs.writeFileSync(bad, good.subarray(0, 40)); // a truncated PNG
+
+  const spec = smallPipeline(stack, {
+    name: 'itest-resume',
+    dataset: { source: `dir://${dir}`, split: { validation: 0.2, test: 0.2, seed: 1 }, imageSize: 28, channels: 1, onBadImage: 'fail' },
+  });
+  const handle = await startRun(stack.client, spec);
+  const failure = await handle.result().then(() => undefined, (err: unknown) => describeFailure(err));
+  expect(failure).toMatch(/DataError/);
+  expect(failure).toContain('broken.png');
+  const history = await handle.fetchHistory();
+  const attempts = history.events!.filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes!.attempt ?? 1);
+  expect(Math.max(...attempts)).toBe(1); // non-retryable: no retry storm
+
+  fs.writeFileSync(bad, good);
+  const resumed = await resumeRun(stack.client, handle.workflowId);
+  expect(resumed.workflowId).toBe(handle.workflowId);
+  const result = await resumed.result();
+  expect(result.status).toBe('completed');
+});
+
+test('a worker killed mid-training is replaced and training resumes from its last checkpoint', async () => {
+  worker.workers.shutdown(); // this test's work must go to the child processes
+  await worker.done;
+  const log = path.join(tempDir('kill'), 'worker.log');
+  const spec = smallPipeline(stack, {
+    name: 'itest-kill',
+    mode: 'retrain',
+    dataset: { source: 'idx:///usr/share/datasets/fashion-mnist', classes: [0, 1], limitPerClass: 300, split: { validation: 0.1, test: 0.1, seed: 2 }, imageSize: 28, channels: 1 },
+    augment: { copies: 0 },
+    train: { epochs: 6, batchSize: 32 },
+  });
+  let child = startWorkerProcess(stack, log);
+  try {
+    const handle = await startRun(stack.client, spec, { heartbeatSeconds: 5 });
+    // Wait for the first epoch checkpoint, then kill the worker without warning.
+    const deadline = Date.now() + 180_000;
+    let checkpoint: string | undefined;
+    while (!checkpoint && Date.now() < deadline) {
+      checkpoint = (await stack.store.list('checkpoints/train/')).find((k) => k.endsWith('latest.json'));
+      if (!checkpoint) await sleep(200);
+    }
+    expect(checkpoint).toBeDefined();
+    child.kill('SIGKILL');
+    const killedAt = JSON.parse((await stack.store.get(checkpoint!))!.toString()).epoch as number;
+    expect(killedAt).toBeLessThan(6);
+    child = startWorkerProcess(stack, log);
+    const result = await handle.result();
+    const train = result.stages.find((s) => s.stage === 'train')!;
+    expect(train.outcome).toBe('resumed');
+    const logText = fs.readFileSync(log, 'utf8');
+    const resumedFrom = Number(/train: resumed from the checkpoint of epoch (\d+)/.exec(logText)?.[1]);
+    // At most the epoch in flight was lost.
+    expect(resumedFrom).toBeGreaterThanOrEqual(killedAt);
+    expect(result.status).toBe('completed');
+  } finally {
+    child.kill('SIGKILL');
+  }
+});
