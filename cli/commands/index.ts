@@ -13,6 +13,8 @@ import { reportCommand } from './report';
 import { workerCommand } from './worker';
 import { devCommand } from './dev';
 import { predictCommand } from './predict';
+import { scheduleCommand } from './schedule';
+import { demoCommand } from './demo';
 
 export const commands: Command[] = [
   validateCommand,
@@ -27,4 +29,6 @@ export const commands: Command[] = [
   workerCommand,
   devCommand,
   predictCommand,
+  scheduleCommand,
+  demoCommand,
 ];
