@@ -1,5 +1,6 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { STORE_DEFAULTS } from '../../lib/store/store-config';
 
 /** Where the local stack keeps its state, binaries and ports. Every field has an env override. */
 export interface StackConfig {
@@ -53,8 +54,8 @@ export function stackConfigFromEnv(env: NodeJS.ProcessEnv = process.env): StackC
     minio: {
       port: port(env, 'GRAFT_MINIO_PORT', 9000),
       consolePort: port(env, 'GRAFT_MINIO_CONSOLE_PORT', 9001),
-      accessKey: env.GRAFT_S3_ACCESS_KEY || env.MINIO_ROOT_USER || 'graftadmin',
-      secretKey: env.GRAFT_S3_SECRET_KEY || env.MINIO_ROOT_PASSWORD || 'graftsecret',
+      accessKey: env.GRAFT_S3_ACCESS_KEY || env.MINIO_ROOT_USER || STORE_DEFAULTS.accessKey,
+      secretKey: env.GRAFT_S3_SECRET_KEY || env.MINIO_ROOT_PASSWORD || STORE_DEFAULTS.secretKey,
     },
   };
 }

@@ -36,7 +36,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 /**
  * Reads the store's settings:
- * - `GRAFT_S3_ENDPOINT` (default `http://127.0.0.1:9000`)
+ * - `GRAFT_S3_ENDPOINT` (default `http://127.0.0.1:9000`, or the local stack's `GRAFT_MINIO_PORT`)
  * - `GRAFT_S3_ACCESS_KEY`, else `MINIO_ROOT_USER` (default `graftadmin`)
  * - `GRAFT_S3_SECRET_KEY`, else `MINIO_ROOT_PASSWORD` (default `graftsecret`)
  * - `GRAFT_BUCKET` (default `graft`), `GRAFT_S3_REGION` (optional)
@@ -44,7 +44,9 @@ type Env = Readonly<Record<string, string | undefined>>;
 export function storeConfigFromEnv(env: Env = process.env): StoreConfig {
   const pick = (...names: string[]): string | undefined =>
     names.map((n) => env[n]?.trim()).find((v): v is string => v !== undefined && v !== '');
-  const url = parseEndpoint(pick('GRAFT_S3_ENDPOINT') ?? STORE_DEFAULTS.endpoint);
+  // The local stack's MinIO port moves the default endpoint with it.
+  const localPort = pick('GRAFT_MINIO_PORT');
+  const url = parseEndpoint(pick('GRAFT_S3_ENDPOINT') ?? (localPort ? `http://127.0.0.1:${localPort}` : STORE_DEFAULTS.endpoint));
   const bucket = pick('GRAFT_BUCKET') ?? STORE_DEFAULTS.bucket;
   checkBucketName(bucket);
   const region = pick('GRAFT_S3_REGION');
