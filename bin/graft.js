@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 'use strict';
 // The `graft` command: runs the compiled CLI (npm run build makes dist/).
+// TensorFlow's C++ logging prints an INFO line about CPU features at load; keep warnings.
+process.env.TF_CPP_MIN_LOG_LEVEL = process.env.TF_CPP_MIN_LOG_LEVEL || '1';
 let cli;
 try {
   cli = require('../dist/cli/main.js');
