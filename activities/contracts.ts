@@ -187,6 +187,7 @@ export interface Promotion {
 }
 
 export interface PublishResult {
+  readonly seconds: number;
   readonly version: string;
   readonly modelUri: string;
   readonly reportKey: string;

@@ -37,6 +37,7 @@ export function createCurrentModelActivity(env: StageEnv) {
 export function createPublishActivity(env: StageEnv) {
   return async function publish(input: PublishInput): Promise<PublishResult> {
     const { ctx, spec, evaluation } = input;
+    const started = Date.now();
     heartbeat({ stage: 'publish' });
     const version = ctx.runId;
     const versionPrefix = joinKey(modelsPrefix(spec.name), version);
@@ -75,7 +76,7 @@ export function createPublishActivity(env: StageEnv) {
     if (decision.promoted) await promote(env.store, spec.name, versionPrefix, { version, testAccuracy: evaluation.testAccuracy, fingerprint: input.fingerprint, specHash: ctx.specHash });
     stageLog(`publish: ${modelUri} (${decision.promoted ? 'promoted to current' : 'not promoted'}: ${decision.reason})`);
     return {
-      version, modelUri, reportKey,
+      seconds: (Date.now() - started) / 1000, version, modelUri, reportKey,
       promotion: {
         promoted: decision.promoted, reason: decision.reason, challengerAccuracy: evaluation.testAccuracy,
         ...(champion && champion.version !== version ? { championAccuracy: champion.testAccuracy, championVersion: champion.version } : {}),

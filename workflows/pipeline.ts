@@ -151,8 +151,8 @@ export async function pipelineWorkflow(input: PipelineRunInput): Promise<Pipelin
     fingerprint: ingested.fingerprint, evaluation, histories, stages: reports,
     evaluations: progress.evaluations, promoteMargin: spec.schedule?.promoteMargin ?? 0,
   });
-  Object.assign(publishState, { status: 'computed', done: 1 });
-  reports.push({ stage: 'publish', outcome: 'computed', seconds: 0 });
+  Object.assign(publishState, { status: 'computed', done: 1, seconds: published.seconds });
+  reports.push({ stage: 'publish', outcome: 'computed', seconds: published.seconds });
   progress.published = published;
   progress.status = 'completed';
   return { status: 'completed', fingerprint: ingested.fingerprint, stages: reports, evaluations: progress.evaluations, published };

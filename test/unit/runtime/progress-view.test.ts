@@ -1,0 +1,38 @@
+import { progressBar, renderRun, reuseSummary } from '../../../lib/runtime/progress-view';
+import type { RunSnapshot } from '../../../lib/runtime/runs';
+
+const snapshot: RunSnapshot = {
+  runId: 'demo-1',
+  status: 'RUNNING',
+  progress: {
+    pipeline: 'demo', runId: 'demo-1', status: 'running', evaluations: [],
+    stages: {
+      ingest: { status: 'cached', done: 1, total: 1, seconds: 0.2 },
+      augment: { status: 'computed', done: 3, total: 3, seconds: 4 },
+      extract: { status: 'running', done: 2, total: 8, seconds: 0 },
+      'train-head': { status: 'running', done: 0, total: 1, seconds: 0 },
+    },
+  },
+  active: [{ activity: 'trainHead', attempt: 2, progress: { stage: 'train-head', epoch: 3, epochs: 10, batch: 5, batches: 10, loss: 0.5 } }],
+};
+
+test('progressBar fills in proportion and clamps', () => {
+  expect(progressBar(5, 10, 10)).toBe('[#####-----]  50%');
+  expect(progressBar(20, 10, 4)).toBe('[####] 100%');
+  expect(progressBar(1, 0, 4)).toBe('[----]   0%');
+});
+
+test('renderRun shows each stage in pipeline order with its state and live progress', () => {
+  const lines = renderRun(snapshot);
+  expect(lines[0]).toBe('run demo-1  RUNNING');
+  expect(lines[1]).toMatch(/^ {2}ingest +cached/);
+  expect(lines[2]).toContain('3 shards');
+  expect(lines[3]).toContain('2/8 shards');
+  // epoch 3 of 10, half-way through it: 25%
+  expect(lines[4]).toContain(' 25% epoch 3/10 batch 5/10 loss 0.5000');
+  expect(lines.some((l) => l.includes('trainHead: attempt 2 (retrying)'))).toBe(true);
+});
+
+test('reuseSummary groups stages by how their output came to be', () => {
+  expect(reuseSummary(snapshot)).toBe('cached: ingest; computed: augment');
+});

@@ -1,0 +1,28 @@
+import { stackAddresses, stackConfigFromEnv } from '../../../infra/stack/config';
+import { parseQueueKinds } from '../../../cli/commands/worker';
+import { newRunId } from '../../../lib/runtime/runs';
+import { storeConfigFromEnv } from '../../../lib/store/store-config';
+
+test('the local stack reads its ports and folders from the environment', () => {
+  const config = stackConfigFromEnv({ HOME: '/h', GRAFT_STATE_DIR: '/s', GRAFT_MINIO_PORT: '9100', GRAFT_HEADLESS: '1' });
+  expect(config.stateDir).toBe('/s');
+  expect(config.minio.port).toBe(9100);
+  expect(stackAddresses(config)).toEqual({ temporal: '127.0.0.1:7233', s3Endpoint: 'http://127.0.0.1:9100', temporalUi: undefined });
+  // The store's default endpoint follows the local MinIO port.
+  expect(storeConfigFromEnv({ GRAFT_MINIO_PORT: '9100' }).endpoint).toBe('http://127.0.0.1:9100');
+});
+
+test('a bad port is an error naming the variable', () => {
+  expect(() => stackConfigFromEnv({ GRAFT_TEMPORAL_PORT: 'seven' })).toThrow('GRAFT_TEMPORAL_PORT must be a port number');
+});
+
+test('worker queue selection accepts cpu, gpu or both and nothing else', () => {
+  expect(parseQueueKinds('cpu,gpu')).toEqual(['cpu', 'gpu']);
+  expect(parseQueueKinds('gpu')).toEqual(['gpu']);
+  expect(() => parseQueueKinds('tpu')).toThrow('--queues takes cpu, gpu or cpu,gpu');
+});
+
+test('run ids sort by time and are safe in object keys', () => {
+  const id = newRunId('fmnist', new Date('2026-11-29T16:30:05Z'));
+  expect(id).toMatch(/^fmnist-20261129-163005-[0-9a-f]{4}$/);
+});
