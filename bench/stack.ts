@@ -1,0 +1,106 @@
+/**
+ * The local stack as the benchmarks use it: a private bucket (GRAFT_BENCH_BUCKET,
+ * default `graft-bench`), private task queues, and a real Graft worker in this
+ * process; plus per-stage wall times read from a run's Temporal history.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { createActivities } from '../activities';
+import type { StageName } from '../activities/contracts';
+import type { QueueNames } from '../lib/runtime/queues';
+import { connectClient, temporalConfigFromEnv } from '../lib/runtime/temporal';
+import { createGraftWorkers } from '../lib/runtime/worker';
+import { MinioStore } from '../lib/store/minio-store';
+import { storeConfigFromEnv } from '../lib/store/store-config';
+import type { pipelineWorkflow } from '../workflows/pipeline';
+
+export const BENCH_BUCKET = process.env.GRAFT_BENCH_BUCKET ?? 'graft-bench';
+
+export interface BenchStore {
+  readonly store: MinioStore;
+  /** Removes what the benchmark wrote under `cache/`, `checkpoints/`, `models/` and `runs/`. */
+  clear(): Promise<void>;
+}
+
+export async function openBenchStore(): Promise<BenchStore> {
+  const store = new MinioStore({ ...storeConfigFromEnv(), bucket: BENCH_BUCKET });
+  await store.ensureBucket();
+  return {
+    store,
+    async clear() {
+      for (const prefix of ['cache/', 'checkpoints/', 'models/', 'runs/']) await store.removePrefix(prefix).catch(() => undefined);
+    },
+  };
+}
+
+export interface BenchStack extends BenchStore {
+  readonly client: Client;
+  readonly queues: QueueNames;
+  close(): Promise<void>;
+}
+
+/** Store, client and an in-process worker serving private queues. */
+export async function openBenchStack(label: string): Promise<BenchStack> {
+  const bench = await openBenchStore();
+  const id = `bench-${label}-${randomBytes(3).toString('hex')}`;
+  const queues = { cpu: `${id}-cpu`, gpu: `${id}-gpu` };
+  const client = await connectClient(temporalConfigFromEnv());
+  const workers = await createGraftWorkers({
+    temporal: temporalConfigFromEnv(), queues, serve: ['cpu', 'gpu'], activities: createActivities({ store: bench.store }),
+  });
+  const done = workers.run();
+  return {
+    ...bench, client, queues,
+    async close() {
+      workers.shutdown();
+      await done;
+      await client.connection.close();
+    },
+  };
+}
+
+const STAGE_OF_ACTIVITY: Record<string, StageName> = {
+  ingest: 'ingest', augmentShard: 'augment', prepareBase: 'base', extractShard: 'extract', trainHead: 'train-head',
+  evaluate: 'evaluate', publish: 'publish',
+};
+
+interface Timestamp { seconds?: { toString(): string } | number | null; nanos?: number | null }
+
+function toSeconds(t: Timestamp | null | undefined): number {
+  if (!t) return Number.NaN;
+  return Number(t.seconds?.toString() ?? 0) + (t.nanos ?? 0) / 1e9;
+}
+
+export interface HistoryStage {
+  readonly stage: StageName;
+  /** First activity scheduled → last completed, as the workflow saw it. */
+  readonly seconds: number;
+  readonly activities: number;
+}
+
+/**
+ * Per-stage wall time of a finished run from its history. `trainImages`
+ * is `fine-tune` after a head stage, `train` otherwise.
+ */
+export async function historyStageTimes(handle: WorkflowHandle<typeof pipelineWorkflow>): Promise<HistoryStage[]> {
+  const history = await handle.fetchHistory();
+  const scheduled = new Map<string, { type: string; at: number }>();
+  const spans = new Map<StageName, { from: number; to: number; count: number }>();
+  let sawHead = false;
+  for (const event of history.events ?? []) {
+    const at = toSeconds(event.eventTime as Timestamp | null | undefined);
+    const s = event.activityTaskScheduledEventAttributes;
+    if (s) scheduled.set(String(event.eventId), { type: s.activityType?.name ?? '?', at });
+    const done = event.activityTaskCompletedEventAttributes;
+    if (done) {
+      const from = scheduled.get(String(done.scheduledEventId));
+      if (!from) continue;
+      if (from.type === 'trainHead') sawHead = true;
+      const stage = from.type === 'trainImages' ? (sawHead ? 'fine-tune' : 'train') : STAGE_OF_ACTIVITY[from.type];
+      if (!stage) continue;
+      const span = spans.get(stage) ?? { from: from.at, to: at, count: 0 };
+      spans.set(stage, { from: Math.min(span.from, from.at), to: Math.max(span.to, at), count: span.count + 1 });
+    }
+  }
+  return [...spans.entries()].map(([stage, span]) => ({ stage, seconds: span.to - span.from, activities: span.count }));
+}
