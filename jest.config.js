@@ -23,5 +23,15 @@ module.exports = {
       globalTeardown: '<rootDir>/test/integration/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/test/integration/support/timeout.ts'],
     },
+    {
+      // Faults injected into real runs on the real stack: `npm run test:chaos` (not part of `npm test`).
+      displayName: 'chaos',
+      testMatch: ['<rootDir>/test/chaos/**/*.test.ts'],
+      transform,
+      testEnvironment: '<rootDir>/test/support/node-environment.js',
+      globalSetup: '<rootDir>/test/integration/global-setup.ts',
+      globalTeardown: '<rootDir>/test/integration/global-teardown.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/integration/support/timeout.ts'],
+    },
   ],
 };
