@@ -1,0 +1,66 @@
+import type { Command } from '../../command';
+import { loadPipeline } from '../../../pipelines/load';
+import {
+  createSchedule, deleteSchedule, describeSchedule, listSchedules, pauseSchedule, recentRuns, timingFromSpec, triggerSchedule, unpauseSchedule,
+} from '../../../lib/runtime/schedules';
+import { UsageError } from '../../usage-error';
+import { withClient } from '../../with-client';
+import { USAGE, USAGES, parseScheduleArgs } from './args';
+import { renderSchedule, renderScheduleList } from './render';
+
+/** `graft schedule`: scheduled retraining of a pipeline with Temporal Schedules. */
+export const scheduleCommand: Command = {
+  name: 'schedule',
+  summary: 'schedule retraining (create, list, describe, pause, unpause, trigger, delete)',
+  usage: USAGE,
+  async run(argv, io) {
+    const args = parseScheduleArgs(argv);
+    // Read and check the spec before connecting: bad input fails at once.
+    const spec = args.action === 'create' ? await loadPipeline(args.specPath) : undefined;
+    if (args.action === 'create' && !args.timing && spec && !timingFromSpec(spec)) {
+      throw new UsageError(`${args.specPath} has no schedule: block; give --cron or --every`, USAGES.create);
+    }
+    return withClient(async (client) => {
+      switch (args.action) {
+        case 'create': {
+          const id = await createSchedule(client, spec!, {
+            ...(args.id !== undefined ? { id: args.id } : {}),
+            ...(args.timing ? { timing: args.timing } : {}),
+            ...(args.onlyIfDataChanged ? { onlyIfDataChanged: true } : {}),
+            ...(args.overlap ? { overlap: args.overlap } : {}),
+            ...(args.catchupWindow !== undefined ? { catchupWindow: args.catchupWindow } : {}),
+          });
+          io.out(id);
+          return 0;
+        }
+        case 'list':
+          for (const line of renderScheduleList(await listSchedules(client))) io.out(line);
+          return 0;
+        case 'describe': {
+          const info = await describeSchedule(client, args.id);
+          for (const line of renderSchedule(info, await recentRuns(client, info))) io.out(line);
+          return 0;
+        }
+        case 'pause':
+          await pauseSchedule(client, args.id, args.note);
+          io.out(`paused ${args.id} (graft schedule trigger still starts a run while paused)`);
+          return 0;
+        case 'unpause':
+          await unpauseSchedule(client, args.id, args.note);
+          io.out(`unpaused ${args.id}`);
+          return 0;
+        case 'trigger': {
+          const result = await triggerSchedule(client, args.id, args.overlap ? { overlap: args.overlap } : {});
+          if (result.runId) io.out(result.runId);
+          else if (result.skipped) io.out(`triggered ${args.id}, but overlap policy ${result.overlap} skipped it: a run is still going`);
+          else io.out(`triggered ${args.id} (the run has not shown up yet; see graft schedule describe ${args.id})`);
+          return 0;
+        }
+        case 'delete':
+          await deleteSchedule(client, args.id);
+          io.out(`deleted ${args.id} (its runs and models stay)`);
+          return 0;
+      }
+    });
+  },
+};

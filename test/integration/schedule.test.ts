@@ -1,0 +1,230 @@
+// Scheduled retraining on the real stack: Temporal Schedules started through
+// `graft schedule`, runs fired with `trigger` (not real time), a dir:// data
+// set that grows between runs, and the champion/challenger gate.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs-node';
+import { captureIO } from '../../cli/io';
+import { main } from '../../cli/main';
+import { readIdxDataset } from '../../lib/data/idx';
+import { describeSchedule, deleteSchedule, listSchedules } from '../../lib/runtime/schedules';
+import type { PipelineInput, PipelineSpec } from '../../pipelines/schema';
+import type { pipelineWorkflow } from '../../workflows/pipeline';
+import type { PipelineRunResult } from '../../workflows/progress';
+import type { TestStack } from './support/harness';
+import { openTestStack, smallPipeline, startInProcessWorker, tempDir, sleep } from './support/harness';
+
+let stack: TestStack;
+let worker: Awaited<ReturnType<typeof startInProcessWorker>>;
+const created: string[] = [];
+
+const fm = readIdxDataset('/usr/share/datasets/fashion-mnist');
+const dataDir = tempDir('schedule-data');
+let cursor = 0;
+
+/** Adds `perClass` new Fashion-MNIST images of classes 0 and 1 to the dir:// data set. */
+async function addImages(perClass: number): Promise<void> {
+  const added = new Map<number, number>([[0, 0], [1, 0]]);
+  for (; cursor < fm.labels.length && [...added.values()].some((n) => n < perClass); cursor++) {
+    const label = fm.labels[cursor]!;
+    if (!added.has(label) || added.get(label)! >= perClass) continue;
+    added.set(label, added.get(label)! + 1);
+    const folder = path.join(dataDir, fm.classNames[label]!);
+    fs.mkdirSync(folder, { recursive: true });
+    const pixels = tf.tensor3d(fm.images.subarray(cursor * 784, (cursor + 1) * 784), [28, 28, 1], 'int32');
+    fs.writeFileSync(path.join(folder, `${cursor}.png`), await tf.node.encodePng(pixels));
+    pixels.dispose();
+  }
+}
+
+let name: string;
+let specFile: string;
+
+function pipeline(extra: Partial<PipelineInput> = {}): PipelineSpec {
+  return smallPipeline(stack, {
+    name,
+    dataset: { source: `dir://${dataDir}`, split: { validation: 0.2, test: 0.25, seed: 1 }, imageSize: 28, channels: 1 },
+    augment: { copies: 0 },
+    train: { epochs: 2, batchSize: 16 },
+    // Jan 1st, 03:00 UTC: never due while the test runs, so every run here comes from a trigger.
+    schedule: { cron: '0 3 1 1 *', onlyIfDataChanged: true, promoteMargin: 0 },
+    ...extra,
+  });
+}
+
+/** A normalized spec is valid input, and JSON is YAML. */
+function writeSpec(spec: PipelineSpec, file: string): string {
+  const full = path.join(tempDir('schedule-spec'), file);
+  fs.writeFileSync(full, JSON.stringify(spec, null, 2));
+  return full;
+}
+
+async function graft(...argv: string[]) {
+  const io = captureIO();
+  const code = await main(argv, io);
+  return { code, out: io.stdout.join('\n'), err: io.stderr.join('\n'), stdout: io.stdout };
+}
+
+async function trigger(id: string): Promise<string> {
+  const { code, stdout, err } = await graft('schedule', 'trigger', id);
+  expect(err).toBe('');
+  expect(code).toBe(0);
+  expect(stdout).toHaveLength(1);
+  expect(stdout[0]).toMatch(new RegExp(`^${name}-sched-\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ$`));
+  return stdout[0]!;
+}
+
+const resultOf = (runId: string): Promise<PipelineRunResult> => stack.client.workflow.getHandle<typeof pipelineWorkflow>(runId).result();
+const outcomes = (result: PipelineRunResult) => Object.fromEntries(result.stages.map((s) => [s.stage, s.outcome]));
+
+beforeAll(async () => {
+  stack = await openTestStack('schedule');
+  name = `sched-${stack.bucket.slice(-6)}`;
+  worker = await startInProcessWorker(stack);
+  await addImages(20);
+  specFile = writeSpec(pipeline(), 'pipeline.yaml');
+});
+
+afterAll(async () => {
+  for (const id of created) await deleteSchedule(stack.client, id).catch(() => undefined);
+  worker.workers.shutdown();
+  await worker.done;
+  await stack.close();
+});
+
+describe('a schedule from the spec’s schedule block', () => {
+  let id: string;
+  let first: PipelineRunResult;
+
+  test('create uses the schedule block: cron, onlyIfDataChanged, skip overlap, 1 minute catch-up', async () => {
+    const { code, stdout, err } = await graft('schedule', 'create', specFile);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    id = stdout[0]!;
+    created.push(id);
+    expect(id).toBe(`graft-${name}`);
+    const info = await describeSchedule(stack.client, id);
+    expect(info).toMatchObject({
+      pipeline: name, timing: 'cron "0 3 1 1 *"', onlyIfDataChanged: true, overlap: 'skip', catchupWindowSeconds: 60, paused: false, recent: [],
+    });
+    expect(info.nextRuns[0]!.toISOString()).toMatch(/^\d{4}-01-01T03:00:00\.000Z$/);
+
+    const again = await graft('schedule', 'create', specFile);
+    expect(again.code).toBe(2);
+    expect(again.err).toContain(`schedule ${id} already exists`);
+  });
+
+  test('create without --cron/--every on a spec without a schedule block is a usage error', async () => {
+    const bare = writeSpec(pipeline({ schedule: null }), 'bare.yaml');
+    const { code, err } = await graft('schedule', 'create', bare);
+    expect(code).toBe(2);
+    expect(err).toContain('has no schedule: block; give --cron or --every');
+  });
+
+  test('list shows the schedule', async () => {
+    // Temporal lists schedules from its visibility store, which catches up shortly after create.
+    let listed = (await listSchedules(stack.client)).find((s) => s.id === id);
+    for (let i = 0; i < 60 && !listed; i++) {
+      await sleep(500);
+      listed = (await listSchedules(stack.client)).find((s) => s.id === id);
+    }
+    expect(listed).toMatchObject({ pipeline: name, timing: 'cron "0 3 1 1 *"', paused: false });
+    const { out } = await graft('schedule', 'list');
+    expect(out).toMatch(new RegExp(`^${id} +${name} +cron "0 3 1 1 \\*" +active +\\d{4}-01-01T03:00:00Z$`, 'm'));
+  });
+
+  test('the first triggered run trains and is promoted as the first model', async () => {
+    const runId = await trigger(id);
+    first = await resultOf(runId);
+    expect(first.status).toBe('completed');
+    expect(first.published!.promotion).toMatchObject({ promoted: true, reason: expect.stringMatching(/^first model: /) });
+    const status = await graft('status', runId);
+    expect(status.out).toContain('promoted to current: first model');
+  });
+
+  test('with unchanged data the next run ends early as skipped: data unchanged', async () => {
+    const runId = await trigger(id);
+    const result = await resultOf(runId);
+    expect(result.status).toBe('skipped');
+    expect(result.reason).toMatch(/^data unchanged/);
+    expect(result.fingerprint).toBe(first.fingerprint);
+    expect(result.stages.map((s) => s.stage)).toEqual(['ingest']);
+    expect((await graft('status', runId)).out).toContain('skipped: data unchanged');
+  });
+
+  test('new data retrains, reusing the unchanged stages, and the margin decides promotion', async () => {
+    await addImages(6);
+    const runId = await trigger(id);
+    const result = await resultOf(runId);
+    expect(result.status).toBe('completed');
+    expect(result.fingerprint).not.toBe(first.fingerprint);
+    const o = outcomes(result);
+    expect(o.ingest).toBe('computed');
+    expect(o.base).toBe('cached');
+    expect(o['train-head']).toBe('computed');
+    const promotion = result.published!.promotion;
+    // The champion is the first run's model; the challenger must beat it by more than promoteMargin 0.
+    expect(promotion.championVersion).toBe(first.published!.version);
+    expect(promotion.championAccuracy).toBe(first.evaluations[0]!.evaluation.testAccuracy);
+    expect(promotion.challengerAccuracy).toBe(result.evaluations[0]!.evaluation.testAccuracy);
+    const gain = promotion.challengerAccuracy - promotion.championAccuracy!;
+    expect(promotion.promoted).toBe(gain > 0);
+    expect(promotion.reason).toMatch(gain > 0 ? /beats .* margin 0\.00%/ : /does not beat .* by more than 0\.00%/);
+    expect((await graft('status', runId)).out).toContain(`${promotion.promoted ? 'promoted to current' : 'not promoted'}: ${promotion.reason}`);
+
+    const described = await graft('schedule', 'describe', id);
+    expect(described.code).toBe(0);
+    const runs = described.stdout.filter((line) => line.startsWith(`    ${name}-sched-`));
+    expect(runs).toHaveLength(3);
+    expect(runs[0]).toContain(`COMPLETED  ${promotion.promoted ? 'promoted' : 'not promoted'}: ${promotion.reason}`);
+    expect(runs[1]).toMatch(/COMPLETED +skipped: data unchanged/);
+    expect(runs[2]).toMatch(/COMPLETED +promoted: first model/);
+  });
+
+  test('a huge promoteMargin keeps the champion, and says why', async () => {
+    const strictFile = writeSpec(pipeline({ schedule: { cron: '0 3 1 1 *', onlyIfDataChanged: true, promoteMargin: 0.99 } }), 'strict.yaml');
+    const strictId = `${id}-strict`;
+    const { code, stdout } = await graft('schedule', 'create', strictFile, '--id', strictId, '--overlap', 'buffer-one', '--catchup-window', '5m');
+    expect(code).toBe(0);
+    created.push(strictId);
+    expect(stdout).toEqual([strictId]);
+    expect(await describeSchedule(stack.client, strictId)).toMatchObject({ overlap: 'buffer-one', catchupWindowSeconds: 300 });
+
+    await addImages(6);
+    const runId = await trigger(strictId);
+    const result = await resultOf(runId);
+    expect(result.status).toBe('completed');
+    expect(outcomes(result).base).toBe('cached');
+    const promotion = result.published!.promotion;
+    expect(promotion.promoted).toBe(false);
+    expect(promotion.reason).toMatch(new RegExp(`does not beat .* by more than 99\\.00% .*; kept ${promotion.championVersion}$`));
+    expect((await graft('status', runId)).out).toContain(`not promoted: ${promotion.reason}`);
+  });
+
+  test('pause shows in describe; a manual trigger still runs while paused (Temporal’s rule); unpause', async () => {
+    const paused = await graft('schedule', 'pause', id, '--note', 'data freeze');
+    expect(paused.code).toBe(0);
+    expect(await describeSchedule(stack.client, id)).toMatchObject({ paused: true, note: 'data freeze' });
+    expect((await graft('schedule', 'describe', id)).out).toContain('  state:     paused  (data freeze)');
+
+    const runId = await trigger(id);
+    // The data grew since the current model's run, so it retrains; the strict schedule's run already trained on it.
+    const result = await resultOf(runId);
+    expect(result.status).toBe('completed');
+    expect(outcomes(result)['train-head']).toBe('cached');
+
+    expect((await graft('schedule', 'unpause', id)).code).toBe(0);
+    expect(await describeSchedule(stack.client, id)).toMatchObject({ paused: false });
+    expect((await graft('schedule', 'describe', id)).out).toContain('  state:     active');
+  });
+
+  test('delete removes the schedule; describing it then fails as not found', async () => {
+    const deleted = await graft('schedule', 'delete', id);
+    expect(deleted.code).toBe(0);
+    expect(deleted.out).toContain(`deleted ${id}`);
+    const after = await graft('schedule', 'describe', id);
+    expect(after.code).toBe(2);
+    expect(after.err).toBe(`DataError: no schedule with id ${id}`);
+    expect((await graft('schedule', 'delete', id)).err).toBe(`DataError: no schedule with id ${id}`);
+  });
+});
