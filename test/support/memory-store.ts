@@ -1,8 +1,11 @@
-import type { ObjectStore } from '../../../lib/store';
+import type { ObjectStore } from '../../lib/store/object-store';
 
-/** Test double: an ObjectStore in a Map, recording the order of writes. */
+/**
+ * Test double for unit tests of pure code: an ObjectStore in a Map,
+ * recording the order of writes. Integration tests use the real MinIO.
+ */
 export class MemoryStore implements ObjectStore {
-  readonly bucket = 'test';
+  constructor(readonly bucket = 'test') {}
   readonly objects = new Map<string, Buffer>();
   /** Every put key, in order, so tests can check the commit protocol. */
   readonly puts: string[] = [];

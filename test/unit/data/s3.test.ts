@@ -1,31 +1,7 @@
-import type { ObjectStore } from '../../../lib/store/object-store';
+import { MemoryStore } from '../../support/memory-store';
 import { DataError } from '../../../lib/errors';
 import { readDataset, readImagePrefix } from '../../../lib/data';
 import { pngBytes } from './helpers';
-
-/** An in-memory ObjectStore: enough of S3 for the reader. */
-class MemoryStore implements ObjectStore {
-  readonly objects = new Map<string, Buffer>();
-  constructor(readonly bucket: string) {}
-  async put(key: string, data: Buffer | Uint8Array | string): Promise<void> {
-    this.objects.set(key, Buffer.from(data));
-  }
-  async get(key: string): Promise<Buffer | undefined> {
-    return this.objects.get(key);
-  }
-  async exists(key: string): Promise<boolean> {
-    return this.objects.has(key);
-  }
-  async list(prefix: string): Promise<string[]> {
-    return [...this.objects.keys()].filter((k) => k.startsWith(prefix)).sort();
-  }
-  async remove(key: string): Promise<void> {
-    this.objects.delete(key);
-  }
-  async removePrefix(prefix: string): Promise<void> {
-    for (const k of await this.list(prefix)) this.objects.delete(k);
-  }
-}
 
 async function store(): Promise<MemoryStore> {
   const s = new MemoryStore('graft');

@@ -6,7 +6,7 @@ import { captureIO } from '../../../cli/io';
 import { createPredictCommand } from '../../../cli/commands/predict';
 import { createSummaryCommand } from '../../../cli/commands/summary';
 import { buildHead, disposeModels, savePublishedModel, type StageSummary } from '../../../lib/models';
-import { MemoryStore } from './memory-store';
+import { MemoryStore } from '../../support/memory-store';
 
 describe('graft summary / graft predict', () => {
   let dir: string;

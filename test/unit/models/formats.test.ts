@@ -3,7 +3,7 @@ import {
   accuracyOf, buildHead, confusionCounts, decodeSafetensors, disposeModels, encodeSafetensors, evaluatePredictions,
   loadPublishedModel, perClassAccuracy, predictImages, prepareImages, savePublishedModel,
 } from '../../../lib/models';
-import { MemoryStore } from './memory-store';
+import { MemoryStore } from '../../support/memory-store';
 
 describe('safetensors', () => {
   it('round-trips and follows the layout: u64 header length, JSON header, aligned data', () => {

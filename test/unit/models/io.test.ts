@@ -10,7 +10,7 @@ import {
   buildBase, disposeModels, loadModelFromUri, saveModelToUri, smallCnn, storeIOHandler,
 } from '../../../lib/models';
 import { maxAbsDiff } from './helpers';
-import { MemoryStore } from './memory-store';
+import { MemoryStore } from '../../support/memory-store';
 
 const sameWeights = (a: tf.LayersModel, b: tf.LayersModel): boolean =>
   a.weights.length === b.weights.length

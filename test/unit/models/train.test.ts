@@ -5,7 +5,7 @@ import {
 } from '../../../lib/models';
 import { ModelError } from '../../../lib/errors';
 import { maxAbsDiff, toyFeatures } from './helpers';
-import { MemoryStore } from './memory-store';
+import { MemoryStore } from '../../support/memory-store';
 
 const head = (): tf.LayersModel => buildHead([6], { strategy: 'dense', pooling: 'flatten', hidden: [8], dropout: 0 }, 2);
 const TRAIN = { batchSize: 8, optimizer: 'adam', learningRate: 0.05 } as const;

@@ -1,6 +1,6 @@
 import { DataError, StoreError } from '../../../lib/errors';
 import { StageCache, cacheKey, sha256Hex, type CacheMiss } from '../../../lib/store';
-import { MemoryStore } from './memory-store';
+import { MemoryStore } from '../../support/memory-store';
 
 const KEY = cacheKey({ stage: 'extract', config: { base: 'mobilenet' }, upstream: ['datasets/fp'], codeVersion: '1' });
 const PREFIX = `cache/extract/${KEY}/`;
