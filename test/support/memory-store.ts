@@ -5,7 +5,7 @@ import type { ObjectStore } from '../../lib/store/object-store';
  * recording the order of writes. Integration tests use the real MinIO.
  */
 export class MemoryStore implements ObjectStore {
-  constructor(readonly bucket = 'test') {}
+  constructor(readonly bucket = 'graft') {}
   readonly objects = new Map<string, Buffer>();
   /** Every put key, in order, so tests can check the commit protocol. */
   readonly puts: string[] = [];
