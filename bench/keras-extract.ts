@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as tf from '@tensorflow/tfjs-node';
+import type * as tf from '@tensorflow/tfjs-node';
 import { buildBase } from '../lib/models/build-base';
 import { extractFeatures } from '../lib/models/features';
 import type { Architecture } from '../lib/models/types';
