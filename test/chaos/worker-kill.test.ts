@@ -76,8 +76,8 @@ test('a worker killed during augment, extract and train-head, restarted each tim
     start();
     const handle = await startRun(stack.client, spec(stack, base), RUN);
 
-    // 1. Augment: kill once the first shard is committed.
-    await waitFor('a committed augment shard', async () => (await committed(stack.store, 'augment')).length > 0);
+    // 1. Augment: kill once the first shard is computed (its log line comes just before its commit).
+    await waitFor('an augmented shard', async () => /augment train-\d+: /.test(logText(0)));
     await kill();
     const augmentCreated = await createdAt(stack, await committed(stack.store, 'augment'));
     start();
