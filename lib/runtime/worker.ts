@@ -20,8 +20,12 @@ export interface GraftWorkers {
 
 /**
  * One Temporal worker per served queue, sharing a connection. The CPU worker
- * also hosts the workflows. The GPU worker runs one activity at a time: a
- * training step takes the whole accelerator.
+ * also hosts the workflows. Each queue runs one activity at a time per
+ * process: stage work is native compute driven from the process's single JS
+ * thread, so a second concurrent shard would not run faster, and a killed
+ * worker would lose every shard it had started. More throughput comes from
+ * more worker processes. On the GPU queue one training step takes the whole
+ * accelerator anyway.
  */
 export async function createGraftWorkers(options: GraftWorkerOptions): Promise<GraftWorkers> {
   installQuietRuntime();
@@ -32,7 +36,7 @@ export async function createGraftWorkers(options: GraftWorkerOptions): Promise<G
     taskQueue: options.queues[kind],
     activities: options.activities,
     ...(kind === 'cpu' ? { workflowsPath: require.resolve('../../workflows') } : {}),
-    ...(kind === 'gpu' ? { maxConcurrentActivityTaskExecutions: 1 } : {}),
+    maxConcurrentActivityTaskExecutions: 1,
   })));
   return {
     async run(until?: Promise<unknown>) {

@@ -7,8 +7,19 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
 export interface CacheFileEntry {
   /** Path under the entry's prefix, e.g. `features/shard-00000.npy`. */
   readonly name: string;
+  /**
+   * Where the bytes are, under the entry's prefix: `<writer>/<name>` for
+   * files a CacheWriter wrote (each writer has its own folder, so two
+   * writers of one key never overwrite each other's objects). Absent: `name`.
+   */
+  readonly object?: string;
   readonly sha256: string;
   readonly bytes: number;
+}
+
+/** The object path of a manifest entry, relative to the entry's prefix. */
+export function cacheObjectPath(file: CacheFileEntry): string {
+  return file.object ?? file.name;
 }
 
 /** `cache/<stage>/<key>/manifest.json`: written last, so its presence means "complete". */
@@ -58,6 +69,7 @@ function fileEntryProblem(f: unknown): string | undefined {
   if (typeof f !== 'object' || f === null) return 'manifest file entry is not an object';
   const e = f as Record<string, unknown>;
   if (typeof e.name !== 'string' || !isSafeName(e.name)) return `manifest file entry has a bad name ${JSON.stringify(e.name)}`;
+  if (e.object !== undefined && (typeof e.object !== 'string' || !isSafeName(e.object))) return `manifest entry ${e.name} has a bad object path`;
   if (typeof e.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(e.sha256)) return `manifest entry ${e.name} has a bad sha256`;
   if (typeof e.bytes !== 'number' || !Number.isSafeInteger(e.bytes) || e.bytes < 0) return `manifest entry ${e.name} has bad bytes`;
   return undefined;

@@ -2,7 +2,7 @@ import { DataError, StoreError } from '../errors';
 import type { ObjectStore } from './object-store';
 import { sha256Hex } from './cache-key';
 import { CacheWriter } from './cache-writer';
-import { CACHE_MANIFEST_NAME, parseCacheManifest, type CacheFileEntry, type CacheManifest, type JsonValue } from './cache-manifest';
+import { CACHE_MANIFEST_NAME, cacheObjectPath, parseCacheManifest, type CacheFileEntry, type CacheManifest, type JsonValue } from './cache-manifest';
 import { keySegment } from './keys';
 
 /** Why a lookup found no usable entry. */
@@ -78,12 +78,12 @@ export class StageCache {
 
     if ((opts.verify ?? this.options.verify ?? 'checksum') === 'presence') {
       const present = new Set(await this.store.list(prefix));
-      const absent = manifest.files.find((f) => !present.has(prefix + f.name));
+      const absent = manifest.files.find((f) => !present.has(prefix + cacheObjectPath(f)));
       return absent ? miss('missing-object', `${absent.name} is missing`, absent.name) : manifest;
     }
     // One object at a time, so memory stays bounded by the largest file.
     for (const file of manifest.files) {
-      const data = await this.store.get(prefix + file.name);
+      const data = await this.store.get(prefix + cacheObjectPath(file));
       if (data === undefined) return miss('missing-object', `${file.name} is missing`, file.name);
       const problem = checksumProblem(file, data);
       if (problem) return miss('corrupt-object', problem, file.name);
@@ -102,7 +102,7 @@ export class StageCache {
     if (!m) throw new StoreError(`cache entry ${prefix} is missing or incomplete`);
     const file = m.files.find((f) => f.name === name);
     if (!file) throw new DataError(`cache entry ${prefix} has no file ${JSON.stringify(name)}`);
-    const data = await this.store.get(prefix + name);
+    const data = await this.store.get(prefix + cacheObjectPath(file));
     const problem = data === undefined ? `${name} is missing` : checksumProblem(file, data);
     if (problem !== undefined || data === undefined) {
       await this.store.remove(prefix + CACHE_MANIFEST_NAME);

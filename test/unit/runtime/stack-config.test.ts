@@ -1,6 +1,7 @@
 import { stackAddresses, stackConfigFromEnv } from '../../../infra/stack/config';
 import { parseQueueKinds } from '../../../cli/commands/worker';
-import { newRunId } from '../../../lib/runtime/runs';
+import { defaultShardSize, newRunId } from '../../../lib/runtime/runs';
+import { definePipeline } from '../../../pipelines/define';
 import { storeConfigFromEnv } from '../../../lib/store/store-config';
 
 test('the local stack reads its ports and folders from the environment', () => {
@@ -25,4 +26,13 @@ test('worker queue selection accepts cpu, gpu or both and nothing else', () => {
 test('run ids sort by time and are safe in object keys', () => {
   const id = newRunId('fmnist', new Date('2026-11-29T16:30:05Z'));
   expect(id).toMatch(/^fmnist-20261129-163005-[0-9a-f]{4}$/);
+});
+
+test('shards hold 2048 small images and fewer large ones', () => {
+  const spec = (size: number, channels: 1 | 3) => definePipeline({
+    name: 'x', dataset: { source: 'idx:///d', imageSize: size, channels }, base: { architecture: 'small-cnn' },
+  });
+  expect(defaultShardSize(spec(28, 1))).toBe(2048);
+  expect(defaultShardSize(spec(64, 3))).toBe(130);
+  expect(defaultShardSize(spec(224, 3))).toBe(64);
 });

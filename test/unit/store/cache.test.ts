@@ -22,10 +22,17 @@ async function committed(): Promise<ReturnType<typeof setup>> {
   return s;
 }
 
+/** Where a committed file's bytes are: under the writer's own folder in the entry. */
+function objectKey(store: MemoryStore, name: string): string {
+  const key = [...store.objects.keys()].find((k) => k.startsWith(PREFIX) && k.endsWith(`/${name}`) && /\/w-[0-9a-f]{12}\//.test(k));
+  if (!key) throw new Error(`no object for ${name}`);
+  return key;
+}
+
 describe('StageCache.commit', () => {
   it('writes data objects first and the manifest last', async () => {
     const { store } = await committed();
-    expect(store.puts).toEqual([`${PREFIX}shard-00000.npy`, `${PREFIX}labels/all.json`, `${PREFIX}manifest.json`]);
+    expect(store.puts).toEqual([objectKey(store, 'shard-00000.npy'), objectKey(store, 'labels/all.json'), `${PREFIX}manifest.json`]);
   });
 
   it('writes a manifest with names, checksums, sizes and meta', async () => {
@@ -37,8 +44,8 @@ describe('StageCache.commit', () => {
       key: KEY,
       createdAt: '2025-01-02T03:04:05.000Z',
       files: [
-        { name: 'shard-00000.npy', sha256: sha256Hex(Buffer.from([1, 2, 3])), bytes: 3 },
-        { name: 'labels/all.json', sha256: sha256Hex('[0,1,2]'), bytes: 7 },
+        { name: 'shard-00000.npy', object: objectKey(store, 'shard-00000.npy').slice(PREFIX.length), sha256: sha256Hex(Buffer.from([1, 2, 3])), bytes: 3 },
+        { name: 'labels/all.json', object: objectKey(store, 'labels/all.json').slice(PREFIX.length), sha256: sha256Hex('[0,1,2]'), bytes: 7 },
       ],
       meta: { count: 3 },
     });
@@ -86,7 +93,7 @@ describe('StageCache.lookup', () => {
 
   it('is a miss when a listed object is gone', async () => {
     const { cache, store, misses } = await committed();
-    store.objects.delete(`${PREFIX}labels/all.json`);
+    store.objects.delete(objectKey(store, 'labels/all.json'));
     expect(await cache.lookup('extract', KEY)).toBeUndefined();
     expect(await cache.lookup('extract', KEY, { verify: 'presence' })).toBeUndefined();
     expect(misses.map((m) => [m.reason, m.file])).toEqual([
@@ -101,7 +108,7 @@ describe('StageCache.lookup', () => {
     ['same size, other bytes', () => Buffer.from([9, 9, 9])],
   ])('is a miss when an object is corrupt (%s)', async (_what, corrupt) => {
     const { cache, store, misses } = await committed();
-    const k = `${PREFIX}shard-00000.npy`;
+    const k = objectKey(store, 'shard-00000.npy');
     store.objects.set(k, corrupt(store.objects.get(k)!));
     expect(await cache.lookup('extract', KEY)).toBeUndefined();
     expect(misses).toEqual([expect.objectContaining({ reason: 'corrupt-object', file: 'shard-00000.npy' })]);
@@ -146,7 +153,7 @@ describe('StageCache.read', () => {
 
   it('never returns corrupt bytes: it drops the manifest and throws a retryable error', async () => {
     const { cache, store } = await committed();
-    store.objects.set(`${PREFIX}shard-00000.npy`, Buffer.from([3, 2, 1]));
+    store.objects.set(objectKey(store, 'shard-00000.npy'), Buffer.from([3, 2, 1]));
     const err: unknown = await cache.read('extract', KEY, 'shard-00000.npy').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StoreError);
     expect(String(err)).toMatch(/corrupt/);
@@ -166,13 +173,36 @@ describe('CacheWriter', () => {
     const w = cache.writer('extract', KEY);
     for (let i = 0; i < 3; i++) {
       const entry = await w.put(`shard-${i}.npy`, Buffer.alloc(10, i));
-      expect(entry).toEqual({ name: `shard-${i}.npy`, sha256: sha256Hex(Buffer.alloc(10, i)), bytes: 10 });
+      expect(entry).toEqual({ name: `shard-${i}.npy`, object: `${w.folder}/shard-${i}.npy`, sha256: sha256Hex(Buffer.alloc(10, i)), bytes: 10 });
       // Not visible to readers until the manifest is written.
       expect(await cache.lookup('extract', KEY, { onMiss: () => undefined })).toBeUndefined();
     }
     await w.commit({ shards: 3 });
     expect(store.puts.at(-1)).toBe(`${PREFIX}manifest.json`);
     expect((await cache.lookup('extract', KEY))?.files).toHaveLength(3);
+  });
+
+  it('two writers of one key never mix: the first commit wins and the second removes its objects', async () => {
+    const { cache, store } = setup();
+    const first = cache.writer('extract', KEY);
+    const second = cache.writer('extract', KEY);
+    await first.put('model.bin', 'weights of run A');
+    await second.put('model.bin', 'weights of run B');
+    const winner = await first.commit({ run: 'A' });
+    const kept = await second.commit({ run: 'B' });
+    expect(kept).toEqual(winner);
+    expect((await cache.read('extract', KEY, 'model.bin')).toString()).toBe('weights of run A');
+    expect([...store.objects.keys()].filter((k) => k.startsWith(`${PREFIX}${second.folder}/`))).toEqual([]);
+  });
+
+  it('replaces a manifest committed before it started (a corrupt entry being recomputed)', async () => {
+    const { store } = await committed();
+    const later = new StageCache(store, { now: () => new Date('2025-01-02T04:00:00.000Z') });
+    const w = later.writer('extract', KEY);
+    await w.put('shard-00000.npy', Buffer.from([7, 7, 7]));
+    const manifest = await w.commit({ count: 1 });
+    expect(manifest.meta).toEqual({ count: 1 });
+    expect([...(await later.read('extract', KEY, 'shard-00000.npy'))]).toEqual([7, 7, 7]);
   });
 
   it('refuses duplicate names and writes after commit', async () => {
