@@ -79,7 +79,7 @@ function extractSection(r: BenchRecord<ExtractBenchResult>): Section {
     '![extraction throughput](bench/results/extract.svg)',
     '',
     slower.length === 0
-      ? 'Both sides hand every convolution to the same native TensorFlow kernels, so on the convolution-heavy bases throughput is set by the kernels, not by the language that calls them; where Graft leads, the difference is per-call overhead on the Keras side (`predict` builds a tf.data pipeline and calls a traced function per batch).'
+      ? 'Both sides hand every convolution to the same native TensorFlow kernels, so on the convolution-heavy bases throughput is set by the kernels, not by the language that calls them; where Graft leads, the likely difference is per-batch overhead on the Keras side (`predict` feeds batches through a tf.data pipeline into a traced function). Order of measurement: all Graft repetitions of a base, then the Keras ones; on a shared machine a change of load between the two shifts the ratio, which is why the table gives medians and the chart both Graft paths.'
       : `Graft is slower on ${slower.map((s) => s.arch).join(', ')}. Why: both sides run the same native kernels, but tfjs-node executes the model eagerly, one op per native call, with a JavaScript-side tensor per intermediate; Keras traces the whole forward pass into one graph function, which TensorFlow's Grappler optimizes (e.g. fusing conv + bias + ReLU into one oneDNN/Eigen kernel) and runs with inter-op parallelism. The gap is largest where ops are many and cheap. What would close it: running the frozen base as one graph (a SavedModel/GraphModel through \`tf.node.loadSavedModel\`, which executes through the session API with Grappler), larger extraction batches to amortize per-op dispatch, and \`predict\` instead of per-batch \`apply\` where the caller holds a whole shard.`,
   ].join('\n');
   const values = rows.flatMap((row) => [
@@ -105,7 +105,7 @@ function headSection(r: BenchRecord<HeadBenchResult>): Section {
     '![head training](bench/results/head.svg)',
     '',
     h.ratio < 1
-      ? 'Graft is slower here. Why: a head step is tiny (one matmul), so the cost is per-step overhead, not arithmetic. Graft\'s loop issues each op of the step from JavaScript (gather of the batch, forward, loss, gradients, the Adam update of each variable: dozens of native calls), and reads the loss and accuracy back to JavaScript after every batch (`await loss.data()`), a synchronization point per step. Keras compiles the whole train step into one traced graph and keeps metrics on the device. What would close it: fewer, larger batches for head training (the data is cached features; batch 256 costs about the same per step), accumulating loss/accuracy on the device and reading them once per epoch, and fusing the optimizer update (tfjs has no fused Adam); the cached-features approach already makes the epoch itself cheap, which is what the end-to-end table shows.'
+      ? 'Graft is slower here. Why: a head step is tiny (one matmul), so the cost is per-step overhead, not arithmetic. Graft\'s loop issues each op of the step from JavaScript (gather of the batch, forward, loss, gradients, the Adam update of each variable: dozens of native calls), and reads the loss and accuracy back to JavaScript after every batch (`await loss.data()`), a synchronization point per step. Keras compiles the whole train step into one traced graph and keeps metrics on the device. What would close it: larger batches for head training (the data is cached features, so fewer steps per epoch means fewer per-step overheads), accumulating loss/accuracy on the device and reading them once per epoch, and fusing the optimizer update (tfjs has no fused Adam); the cached-features approach already makes the epoch itself cheap, which is what the end-to-end table shows.'
       : 'Graft is at least as fast here: the step is one small matmul, and both sides pay similar per-step dispatch costs.',
   ].join('\n');
   const values = [
@@ -127,7 +127,7 @@ function endToEndSection(r: BenchRecord<EndToEndBenchResult>): Section {
     '',
     rows.some((row) => row.ratio < 1)
       ? 'Where Graft is slower, the per-step cost of its head training (see the head table) outweighs what caching saves: with few epochs and a cheap base the recipe recomputes little. More epochs, or a costlier base, tip it to caching; the fixes listed under head training close the rest.'
-      : 'Caching wins because the base, the expensive part, runs once instead of E times; the more epochs and the costlier the base, the larger the win. The "Keras, cached" column shows most of the gain is the approach, not the language: Keras with cached features is in the same range.',
+      : `Caching wins because the base, the expensive part, runs once instead of E times; the more epochs and the costlier the base, the larger the win. Keras itself gains ${rows.map((row) => `${ratio(row.kerasRecipeSeconds / row.kerasCachedSeconds)} (${row.arch})`).join(', ')} from the same approach, so most of the difference is the approach, not the language.`,
   ].join('\n');
   const values = rows.flatMap((row) => [
     { base: row.arch, side: 'Graft (cached features)', v: row.graftSeconds },
@@ -179,7 +179,7 @@ function orchestrationSection(r: BenchRecord<OrchestrationBenchResult>): Section
     '',
     '![orchestration](bench/results/orchestration.svg)',
     '',
-    'The overhead is a fixed cost per activity (schedule, poll, heartbeat, result payload: milliseconds each on a local server) plus the workflow tasks between stages; it does not grow with the data, so its share shrinks as stages get longer. Stage-level differences of a few tenths of a second either way are within the noise of two shared cores. What it buys: retries, resume from a checkpoint after a killed worker, progress queries and a history of every run.',
+    `Across the ${o.stages.reduce((n, s) => n + s.activities, 0)} activities that is ${f(o.overheadSeconds / o.stages.reduce((n, s) => n + s.activities, 0), 2)} s per activity. Part is Temporal's own round trip (schedule, poll, result payload, the workflow task between stages: milliseconds on a local server); the rest is most likely the in-process worker sharing one Node thread and two cores with the work: heartbeats and the \`setImmediate\` yield after every batch (so pollers and queries stay live), and the workflow's own tasks, run on the same thread as the native calls. It is a per-activity cost, not a per-image one, so its share falls as shards grow (a bigger \`shardSize\` means fewer extract activities) and a worker on its own cores pays less of it. Stage-level differences of a few tenths of a second are within the noise of two shared cores. What it buys: retries, resume from a checkpoint after a killed worker, progress queries and a history of every run.`,
   ].join('\n');
   const values = o.stages.flatMap((s) => [
     { stage: s.stage, side: 'direct', v: s.directSeconds },
@@ -237,12 +237,14 @@ function ceilingSection(r: BenchRecord<CeilingBenchResult>): Section {
   const c = r.result;
   return {
     markdown: [
-      `Measured ceiling: ${c.matmulSize}×${c.matmulSize} float32 matmul on the native backend, **${f(c.matmulGflops)} GFLOP/s**. Extraction's achieved rate counts conv and dense FLOPs analytically (2 per multiply-add; batch norm, ReLU and pooling left out), times the measured images/s of \`extractFeatures\`.`,
+      `Measured ceiling: ${c.matmulSize}×${c.matmulSize} float32 matmul on the native backend, **${f(c.matmulGflops)} GFLOP/s** (the best of ${c.matmulRuns?.length ?? 1} measurements taken around the extractions: ${(c.matmulRuns ?? [c.matmulGflops]).map((g) => f(g)).join(', ')}; the machine is shared, so load shifts between them). Extraction's achieved rate counts conv and dense FLOPs analytically (2 per multiply-add; batch norm, ReLU and pooling left out), times the measured images/s of \`extractFeatures\`.`,
       '',
       table(['base', 'input', 'GFLOP / image', 'images/s', 'achieved GFLOP/s', 'of ceiling'],
         c.rows.map((row) => [row.arch, row.inputShape.join('×'), f(row.gflopPerImage, 4), int(row.imagesPerSecond), f(row.achievedGflops), pct(row.fractionOfCeiling)])),
       '',
-      'Convolutions reach a fraction of matmul\'s rate: early layers have few channels (little arithmetic per byte moved), the uncounted BN/ReLU/pool ops and per-op dispatch take time, and 3×3 convolutions are not one big GEMM. Running the base as one optimized graph (fused conv + BN + ReLU) is the main lever.',
+      c.rows.some((row) => row.fractionOfCeiling > 1)
+        ? `A fraction above 100% means the measured matmul is not the machine's peak: on this build the ${c.matmulSize}² \`MatMul\` tfjs-node issues runs slower than TensorFlow's convolution kernels do on VGG16's deep, wide layers (so the matmul figure is a floor for the ceiling, not the ceiling). small-cnn stays well below it: its early layers have few channels (little arithmetic per byte moved), and the uncounted BN/ReLU/pool ops and per-op dispatch weigh more on a 15 MFLOP network. Running the base as one optimized graph (fused conv + BN + ReLU) is the main lever for small bases.`
+        : 'Convolutions reach a fraction of matmul\'s rate: early layers have few channels (little arithmetic per byte moved), the uncounted BN/ReLU/pool ops and per-op dispatch take time, and 3×3 convolutions are not one big GEMM. Running the base as one optimized graph (fused conv + BN + ReLU) is the main lever.',
     ].join('\n'),
   };
 }
@@ -256,6 +258,8 @@ function accuracySection(r: BenchRecord<AccuracyBenchResult>): Section {
       a.rows.map((row) => [String(row.labelsPerClass), int(row.testImages), pct(row.transfer), pct(row.fineTune), pct(row.scratch)])),
     '',
     '![accuracy](bench/results/accuracy.svg)',
+    '',
+    `Best per N: ${a.rows.map((row) => { const best = (['transfer', 'fineTune', 'scratch'] as const).reduce((x, y) => (row[y] > row[x] ? y : x)); return `${row.labelsPerClass}: ${best === 'fineTune' ? 'fine-tune' : best === 'scratch' ? 'from scratch' : 'transfer'}`; }).join(', ')}.${a.rows.every((row) => row.fineTune >= row.transfer) ? ' Fine-tuning improves on the frozen head at every N here.' : ''} Where from-scratch matches or beats transfer, the source classes (tops, trousers, dresses, coats) share little with the targets (footwear, bags, shirts), and a 3-block CNN with batch norm learns 28×28 grayscale shapes quickly even from few labels; transfer pays off when the source features fit the target, which this split tests hard.`,
     '',
     'Context, not comparable (all 10 classes, the full 60,000-image training set): the Fashion-MNIST README (zalandoresearch/fashion-mnist) reports 89.7% test accuracy for its best scikit-learn baseline (an SVC) and 83.5% for human (non-expert) performance. The task above has 5 classes but only N labels each.',
   ].join('\n');
