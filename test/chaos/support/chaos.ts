@@ -16,7 +16,7 @@ import { stopProcessGroup } from '../../../infra/stack/processes';
 import { buildBase } from '../../../lib/models/build-base';
 import { saveModelToUri } from '../../../lib/models/io/load-save';
 import { StageCache } from '../../../lib/store/cache';
-import { CACHE_MANIFEST_NAME } from '../../../lib/store/cache-manifest';
+import { CACHE_MANIFEST_NAME, cacheObjectPath } from '../../../lib/store/cache-manifest';
 import type { ObjectStore } from '../../../lib/store/object-store';
 import type { PipelineInput, PipelineSpec } from '../../../pipelines/schema';
 import { definePipeline } from '../../../pipelines/define';
@@ -115,17 +115,20 @@ export function retries(records: readonly ActivityRecord[], type: string): { tot
 }
 
 /** Every committed manifest under cache/ must verify (checksums of every object). Returns the ones that do not. */
-export async function unverifiedEntries(store: ObjectStore): Promise<{ total: number; bad: string[] }> {
+/** Every committed cache entry checked against its checksums, and the objects the manifests reference. */
+export async function unverifiedEntries(store: ObjectStore): Promise<{ total: number; bad: string[]; referenced: string[] }> {
   const cache = new StageCache(store);
   const manifests = (await store.list('cache/')).filter((k) => k.endsWith(`/${CACHE_MANIFEST_NAME}`));
   const bad: string[] = [];
+  const referenced: string[] = [];
   for (const key of manifests) {
     const [, stage, entry] = key.split('/');
     const problems: string[] = [];
     const ok = await cache.lookup(stage!, entry!, { onMiss: (miss) => problems.push(miss.detail) });
     if (!ok) bad.push(`${stage}/${entry}: ${problems.join('; ')}`);
+    else referenced.push(...ok.files.map((f) => cache.prefix(stage!, entry!) + cacheObjectPath(f)));
   }
-  return { total: manifests.length, bad };
+  return { total: manifests.length, bad, referenced };
 }
 
 /** Committed manifests of one stage (their keys). */
