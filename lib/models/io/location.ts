@@ -23,5 +23,7 @@ export function splitModelPath(path: string): { dir: string; file: string } {
 
 /** Joins a folder and a relative name with one `/`. */
 export function joinKey(dir: string, name: string): string {
-  return dir === '' ? name : `${dir}/${name}`;
+  // tfjs writes weight paths as `./weights.bin`; object keys have no `.` segments.
+  const relative = name.replace(/^(?:\.\/)+/, '');
+  return dir === '' ? relative : `${dir}/${relative}`;
 }

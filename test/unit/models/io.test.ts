@@ -108,3 +108,14 @@ describe('model I/O', () => {
     });
   });
 });
+
+test('weight paths written as ./weights.bin (as tfjs writes them) load from an object store', async () => {
+  const store = new MemoryStore();
+  const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 1 })] });
+  await saveModelToUri(model, 's3://graft/dot/model.json', { store });
+  const json = JSON.parse(store.objects.get('dot/model.json')!.toString());
+  json.weightsManifest[0].paths = json.weightsManifest[0].paths.map((p: string) => `./${p.replace(/^\.\//, '')}`);
+  await store.put('dot/model.json', JSON.stringify(json));
+  const loaded = await loadModelFromUri('s3://graft/dot/model.json', { store });
+  expect(loaded.getWeights().map((w) => w.shape)).toEqual(model.getWeights().map((w) => w.shape));
+});
