@@ -65,6 +65,16 @@ export class AccessError extends GraftError {
   }
 }
 
+/** The object store's settings (GRAFT_S3_*, GRAFT_BUCKET) are malformed: only fixing the environment helps. */
+export class StoreConfigError extends GraftError {
+  readonly type = 'StoreConfigError';
+  readonly retryable = false;
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreConfigError';
+  }
+}
+
 export function isGraftError(err: unknown): err is GraftError {
   return err instanceof GraftError;
 }

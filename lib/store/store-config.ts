@@ -1,4 +1,6 @@
-import { GraftError } from '../errors';
+import { StoreConfigError } from '../errors';
+
+export { StoreConfigError };
 
 /** Where the object store is and how to sign in. Build it with `storeConfigFromEnv`. */
 export interface StoreConfig {
@@ -21,16 +23,6 @@ export const STORE_DEFAULTS = {
   secretKey: 'graftsecret',
   bucket: 'graft',
 } as const;
-
-/** The store's settings are malformed: fixing the environment is the only cure. */
-export class StoreConfigError extends GraftError {
-  readonly type = 'StoreConfigError';
-  readonly retryable = false;
-  constructor(message: string) {
-    super(message);
-    this.name = 'StoreConfigError';
-  }
-}
 
 type Env = Readonly<Record<string, string | undefined>>;
 
