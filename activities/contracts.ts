@@ -114,6 +114,12 @@ export interface TrainHeadInput {
 export interface ModelRef {
   readonly stage: StageName;
   readonly key: string;
+  /**
+   * sha256 of the model's topology and weights, when known (the base). Later
+   * stages key on it rather than on `key`: a built-in base recomputed under
+   * the same key (random weights) must not reuse features of the old one.
+   */
+  readonly fingerprint?: string;
 }
 
 export interface TrainResult extends StageResult {

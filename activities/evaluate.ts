@@ -22,8 +22,11 @@ export function createEvaluateActivity(env: StageEnv) {
       cache: env.cache, stage: 'evaluate', key, noCache: ctx.noCache, log: stageLog,
       compute: async () => {
         heartbeat({ stage: 'evaluate' });
-        const net = await readModel(env.cache, model.stage, model.key);
         const data = await loadShardTensors(env.cache, test);
+        const net = await readModel(env.cache, model.stage, model.key).catch((err: unknown) => {
+          tf.dispose([data.x, data.y]);
+          throw err;
+        });
         try {
           const truth = new Int32Array(data.count);
           const predicted = new Int32Array(data.count);
@@ -36,6 +39,7 @@ export function createEvaluateActivity(env: StageEnv) {
             truth.set(t!.dataSync(), start);
             predicted.set(p!.dataSync(), start);
             tf.dispose([t!, p!]);
+            heartbeat({ stage: 'evaluate', done: start + size, total: data.count });
             await yieldToEventLoop();
           }
           const result = evaluatePredictions(truth, predicted, classNames.length);

@@ -42,7 +42,8 @@ export function createBaseActivity(env: StageEnv) {
           return { meta: { fingerprint: await modelFingerprint(loaded), featureShape } };
         },
       });
-      return { outcome: run.outcome, key, seconds: run.seconds, model: { stage: 'base', key }, fingerprint: run.meta.fingerprint, featureShape: run.meta.featureShape };
+      const model = { stage: 'base' as const, key, fingerprint: run.meta.fingerprint };
+      return { outcome: run.outcome, key, seconds: run.seconds, model, fingerprint: run.meta.fingerprint, featureShape: run.meta.featureShape };
     } finally {
       loaded?.dispose();
     }
@@ -56,7 +57,7 @@ const EXTRACT_BATCH = 64;
 export function createExtractActivity(env: StageEnv) {
   const bases = new ModelMemo(env);
   return async function extractShard({ ctx, base, source }: ExtractInput): Promise<ExtractResult> {
-    const key = cacheKey({ stage: 'extract', config: {}, upstream: [base.key, `${source.key}/${source.name}`], codeVersion: STAGE_CODE_VERSIONS.extract });
+    const key = cacheKey({ stage: 'extract', config: {}, upstream: [modelIdentity(base), `${source.key}/${source.name}`], codeVersion: STAGE_CODE_VERSIONS.extract });
     const run = await runCachedStage<{ featureShape: number[] }>({
       cache: env.cache, stage: 'extract', key, noCache: ctx.noCache, log: stageLog,
       compute: async (writer) => {
@@ -87,13 +88,18 @@ export function createExtractActivity(env: StageEnv) {
   };
 }
 
+/** What identifies a model's content in later cache keys: its fingerprint when known, else its entry key. */
+export function modelIdentity(ref: ModelRef): string {
+  return ref.fingerprint ?? ref.key;
+}
+
 /** Loads each cached model once per worker process: every shard of a run uses the same base. */
 export class ModelMemo {
   private readonly models = new Map<string, Promise<tf.LayersModel>>();
   constructor(private readonly env: StageEnv) {}
 
   get(ref: ModelRef): Promise<tf.LayersModel> {
-    const id = `${ref.stage}/${ref.key}`;
+    const id = `${ref.stage}/${modelIdentity(ref)}`;
     let model = this.models.get(id);
     if (!model) {
       model = readModel(this.env.cache, ref.stage, ref.key);

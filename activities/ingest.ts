@@ -1,3 +1,4 @@
+import { DataError } from '../lib/errors';
 import { readDataset } from '../lib/data/read';
 import { splitDataset } from '../lib/data/split';
 import { datasetFingerprint } from '../lib/data/fingerprint';
@@ -35,6 +36,11 @@ export function createIngestActivity(env: StageEnv) {
       cache: env.cache, stage: 'ingest', key, noCache: ctx.noCache, log: stageLog,
       compute: async (writer) => {
         const splits = splitDataset(ds, dataset.split);
+        for (const split of ['train', 'test'] as const) {
+          if (splits[split].labels.length === 0) {
+            throw new DataError(`dataset.split leaves no ${split} images (${ds.labels.length} images, validation ${dataset.split.validation}, test ${dataset.split.test})`);
+          }
+        }
         const shards = {} as IngestMeta['shards'];
         for (const split of SPLITS) {
           shards[split] = [];

@@ -15,6 +15,7 @@ import { STAGE_CODE_VERSIONS } from '../lib/pipeline/versions';
 import type { EpochMetrics, RunContext, ShardRef, StageName, TrainHeadInput, TrainImagesInput, TrainResult } from './contracts';
 import type { StageEnv } from './activity-context';
 import { attempt, heartbeat, stageLog, yieldToEventLoop } from './activity-context';
+import { modelIdentity } from './extract';
 
 const shardIds = (shards: readonly ShardRef[]) => shards.map((s) => `${s.stage}/${s.key}/${s.name}`);
 
@@ -28,7 +29,7 @@ export function createTrainHeadActivity(env: StageEnv) {
   return async function trainHead({ ctx, spec, base, numClasses, train, validation }: TrainHeadInput): Promise<TrainResult> {
     const key = cacheKey({
       stage: 'train-head', config: { head: spec.head, train: spec.train, seed: spec.dataset.split.seed, numClasses },
-      upstream: [base.key, ...shardIds(train), '|', ...shardIds(validation)], codeVersion: STAGE_CODE_VERSIONS['train-head'],
+      upstream: [base.fingerprint, ...shardIds(train), '|', ...shardIds(validation)], codeVersion: STAGE_CODE_VERSIONS['train-head'],
     });
     return fitStage(env, ctx, 'train-head', key, async () => {
       const baseModel = await readModel(env.cache, 'base', base.key);
@@ -55,7 +56,7 @@ export function createTrainImagesActivity(env: StageEnv) {
     const key = cacheKey({
       stage,
       config: start ? { fineTune, train: settings, seed: spec.dataset.split.seed } : { base: spec.base, head: spec.head, train: settings, seed: spec.dataset.split.seed, numClasses },
-      upstream: [...(start ? [start.base.key, start.head.key] : []), ...shardIds(train), '|', ...shardIds(validation)],
+      upstream: [...(start ? [modelIdentity(start.base), start.head.key] : []), ...shardIds(train), '|', ...shardIds(validation)],
       codeVersion: STAGE_CODE_VERSIONS[stage],
     });
     return fitStage(env, ctx, stage, key, async () => {
@@ -95,10 +96,15 @@ async function fitStage(
       const checkpoints = new ObjectStoreCheckpointStore(env.store, `checkpoints/${stage}/${key}`);
       // --no-cache means "train again", but only on the first attempt: a retry continues.
       const resume = !(ctx.noCache && attempt() === 1);
-      const model = await build();
-      const trainSet = await loadShardTensors(env.cache, data.train);
-      const validationSet = data.validation.length > 0 ? await loadShardTensors(env.cache, data.validation) : undefined;
+      if (!resume) await checkpoints.clear();
+      const owned: tf.Tensor[] = [];
+      let model: tf.LayersModel | undefined;
       try {
+        const trainSet = await loadShardTensors(env.cache, data.train);
+        owned.push(trainSet.x, trainSet.y);
+        const validationSet = data.validation.length > 0 ? await loadShardTensors(env.cache, data.validation) : undefined;
+        if (validationSet) owned.push(validationSet.x, validationSet.y);
+        model = await build();
         const batches = Math.ceil(trainSet.count / data.spec.batchSize);
         const result = await trainModel(model, {
           x: trainSet.x, y: trainSet.y, validation: validationSet ? { x: validationSet.x, y: validationSet.y } : null,
@@ -119,8 +125,8 @@ async function fitStage(
         await writeModel(writer, model);
         return { meta: { history: result.history.map(toMetrics), resumedFromEpoch: result.resumedFromEpoch }, resumed: result.resumedFromEpoch !== null };
       } finally {
-        tf.dispose([trainSet.x, trainSet.y, ...(validationSet ? [validationSet.x, validationSet.y] : [])]);
-        model.dispose();
+        tf.dispose(owned);
+        model?.dispose();
       }
     },
   });

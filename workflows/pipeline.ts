@@ -84,6 +84,7 @@ export async function pipelineWorkflow(input: PipelineRunInput): Promise<Pipelin
   const [ingested] = await stage('ingest', [() => cpu.ingest({ ctx, dataset: spec.dataset, shardSize: input.shardSize ?? 2048 })]);
   const numClasses = ingested.classNames.length;
   if (numClasses < 2) {
+    progress.status = 'failed';
     throw ApplicationFailure.create({ type: 'DataError', nonRetryable: true, message: `dataset has ${numClasses} class; a classifier needs at least 2` });
   }
 
@@ -150,6 +151,10 @@ export async function pipelineWorkflow(input: PipelineRunInput): Promise<Pipelin
     ctx, spec, model: finalModel, ...(publishOnBase ? { base: publishOnBase } : {}), classNames,
     fingerprint: ingested.fingerprint, evaluation, histories, stages: reports,
     evaluations: progress.evaluations, promoteMargin: spec.schedule?.promoteMargin ?? 0,
+  }).catch((err: unknown) => {
+    publishState.status = 'failed';
+    progress.status = 'failed';
+    throw err;
   });
   Object.assign(publishState, { status: 'computed', done: 1, seconds: published.seconds });
   reports.push({ stage: 'publish', outcome: 'computed', seconds: published.seconds });

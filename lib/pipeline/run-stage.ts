@@ -42,6 +42,7 @@ export async function runCachedStage<M extends object>(options: CachedStageOptio
   const writer = cache.writer(stage, key);
   const { meta, resumed } = await options.compute(writer);
   // The manifest stores it as JSON; commit checks it is exactly representable.
-  await writer.commit(meta as unknown as JsonValue);
-  return { outcome: resumed ? 'resumed' : 'computed', key, meta, seconds: (Date.now() - started) / 1000 };
+  // If another writer committed this key first, its entry (and meta) wins.
+  const manifest = await writer.commit(meta as unknown as JsonValue);
+  return { outcome: resumed ? 'resumed' : 'computed', key, meta: manifest.meta as unknown as M, seconds: (Date.now() - started) / 1000 };
 }

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-node';
 import { decodeNpy, encodeNpy } from '../store/npy';
 import type { CacheWriter } from '../store/cache-writer';
 import type { StageCache } from '../store/cache';
+import { DataError } from '../errors';
 
 export interface ShardLocation {
   readonly stage: string;
@@ -67,7 +68,7 @@ export async function loadShardTensors(cache: StageCache, refs: readonly ShardLo
       }));
       ys.push(tf.tensor2d(shard.y, [count, shard.numClasses]));
     }
-    if (xs.length === 0) throw new Error(`no samples in ${refs.map((r) => `${r.stage}/${r.key}/${r.name}`).join(', ') || 'an empty shard list'}`);
+    if (xs.length === 0) throw new DataError(`no samples in ${refs.map((r) => `${r.stage}/${r.key}/${r.name}`).join(', ') || 'an empty shard list'}`);
     const x = xs.length === 1 ? xs[0]!.clone() : tf.concat(xs);
     const y = ys.length === 1 ? ys[0]!.clone() : tf.concat(ys);
     return { x, y, count: x.shape[0] ?? 0 };

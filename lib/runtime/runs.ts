@@ -86,7 +86,8 @@ export async function resumeRun(client: Client, runId: string): Promise<Workflow
   }
   if (status === 'RUNNING') throw new DataError(`run ${runId} is still running; nothing to resume`);
   if (status === 'COMPLETED') throw new DataError(`run ${runId} completed; start a new run with \`graft run\` instead`);
-  const input = await runInputOf(client, runId);
+  // A resumed run reuses what is done, even if the original said --no-cache.
+  const { noCache: _noCache, ...input } = await runInputOf(client, runId);
   return client.workflow.start(pipelineWorkflow, {
     workflowId: runId,
     taskQueue: input.spec.queues.cpu,

@@ -93,8 +93,9 @@ export class StageCache {
 
   /**
    * One data object of a committed entry, checked against its manifest. A
-   * missing or corrupt object drops the manifest (so the next lookup is a
-   * miss and the stage recomputes) and throws a retryable `StoreError`.
+   * missing or corrupt object drops the manifest (so the next lookup of that
+   * stage misses and it recomputes: in the next run, or `graft resume`) and
+   * throws a `StoreError`.
    */
   async read(stage: string, key: string, name: string, manifest?: CacheManifest): Promise<Buffer> {
     const prefix = this.prefix(stage, key);
@@ -106,7 +107,7 @@ export class StageCache {
     const problem = data === undefined ? `${name} is missing` : checksumProblem(file, data);
     if (problem !== undefined || data === undefined) {
       await this.store.remove(prefix + CACHE_MANIFEST_NAME);
-      throw new StoreError(`cache entry ${prefix} is corrupt (${problem}); dropped it so a retry recomputes`);
+      throw new StoreError(`cache entry ${prefix} is corrupt (${problem}); dropped it, so the next run (or graft resume) recomputes it`);
     }
     return data;
   }
