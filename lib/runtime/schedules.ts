@@ -313,7 +313,8 @@ export async function triggerSchedule(client: Client, id: string, options: { ove
   const known = new Set(before.info.recentActions.map((a) => a.action.workflow.workflowId));
   const overlap = options.overlap ?? overlapName(before.policies.overlap);
   await client.schedule.getHandle(id).trigger(OVERLAP_POLICIES[overlap]);
-  const deadline = Date.now() + (options.waitMs ?? 10_000);
+  // Schedules act asynchronously; a loaded server can take a while to start the run.
+  const deadline = Date.now() + (options.waitMs ?? 30_000);
   for (;;) {
     const now = await describeRaw(client, id);
     const fresh = now.info.recentActions.find((a) => !known.has(a.action.workflow.workflowId));
