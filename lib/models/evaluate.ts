@@ -1,4 +1,5 @@
 /** Evaluation from class indices: pure functions, no tensors. */
+import { confusionMatrix } from '../report/metrics';
 
 export interface EvaluationResult {
   readonly accuracy: number;
@@ -7,24 +8,6 @@ export interface EvaluationResult {
   /** Accuracy of each true class; null for a class with no examples. */
   readonly perClassAccuracy: (number | null)[];
   readonly count: number;
-}
-
-export function confusionCounts(
-  trueLabels: ArrayLike<number>, predicted: ArrayLike<number>, numClasses: number,
-): number[][] {
-  if (trueLabels.length !== predicted.length) {
-    throw new RangeError(`${trueLabels.length} labels but ${predicted.length} predictions`);
-  }
-  const m = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
-  for (let i = 0; i < trueLabels.length; i++) {
-    const t = trueLabels[i]!;
-    const p = predicted[i]!;
-    if (!(t >= 0 && t < numClasses && p >= 0 && p < numClasses)) {
-      throw new RangeError(`class index out of range at ${i}: true ${t}, predicted ${p} (numClasses ${numClasses})`);
-    }
-    m[t]![p]!++;
-  }
-  return m;
 }
 
 /** Share of correct predictions; NaN when there are none. */
@@ -44,7 +27,7 @@ export function perClassAccuracy(confusion: readonly (readonly number[])[]): (nu
 export function evaluatePredictions(
   trueLabels: ArrayLike<number>, predicted: ArrayLike<number>, numClasses: number,
 ): EvaluationResult {
-  const confusion = confusionCounts(trueLabels, predicted, numClasses);
+  const confusion = confusionMatrix(trueLabels, predicted, numClasses);
   return {
     accuracy: accuracyOf(trueLabels, predicted), confusion, perClassAccuracy: perClassAccuracy(confusion),
     count: trueLabels.length,

@@ -25,7 +25,7 @@ export { summarizePipelineModel } from './pipeline-summary';
 export type { StageSummary } from './pipeline-summary';
 export { createLineage } from './lineage';
 export type { ModelLineage, LineageInput } from './lineage';
-export { confusionCounts, accuracyOf, perClassAccuracy, evaluatePredictions } from './evaluate';
+export { accuracyOf, perClassAccuracy, evaluatePredictions } from './evaluate';
 export type { EvaluationResult } from './evaluate';
 export { loadPublishedModel, savePublishedModel, prepareImages, predictImages } from './predict';
 export type { PublishedModel, Prediction } from './predict';

@@ -310,17 +310,35 @@ export interface TriggerResult {
  */
 export async function triggerSchedule(client: Client, id: string, options: { overlap?: OverlapName; waitMs?: number } = {}): Promise<TriggerResult> {
   const before = await describeRaw(client, id);
-  const known = new Set(before.info.recentActions.map((a) => a.action.workflow.workflowId));
+  // A run's workflow id is the schedule's id plus the action time to the second, so a
+  // closed run's id comes back when triggered again within that second: key on the run too.
+  const runKey = (a: ScheduleDescription['info']['recentActions'][number]): string =>
+    `${a.action.workflow.workflowId}/${a.action.workflow.firstExecutionRunId}`;
+  const known = new Set(before.info.recentActions.map(runKey));
   const overlap = options.overlap ?? overlapName(before.policies.overlap);
+  const delay = delayForFreshRunId(before.info.recentActions.map((a) => a.takenAt), Date.now());
+  if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
   await client.schedule.getHandle(id).trigger(OVERLAP_POLICIES[overlap]);
   // Schedules act asynchronously; a loaded server can take a while to start the run.
   const deadline = Date.now() + (options.waitMs ?? 30_000);
   for (;;) {
     const now = await describeRaw(client, id);
-    const fresh = now.info.recentActions.find((a) => !known.has(a.action.workflow.workflowId));
+    const fresh = now.info.recentActions.find((a) => !known.has(runKey(a)));
     if (fresh) return { runId: fresh.action.workflow.workflowId, skipped: false, overlap };
     if (now.info.numActionsSkippedOverlap > before.info.numActionsSkippedOverlap) return { skipped: true, overlap };
     if (Date.now() >= deadline) return { skipped: false, overlap };
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
+}
+
+/**
+ * How long to wait before triggering so that the new run's id (schedule id plus
+ * the time to the second) differs from that of the schedule's latest action.
+ * Zero when that second is already over, or when clocks disagree by more than a second.
+ */
+export function delayForFreshRunId(actionTimes: readonly Date[], nowMs: number): number {
+  if (actionTimes.length === 0) return 0;
+  const latest = Math.max(...actionTimes.map((t) => t.getTime()));
+  const wait = Math.floor(latest / 1000) * 1000 + 1000 - nowMs;
+  return wait > 0 && wait <= 1000 ? wait : 0;
 }

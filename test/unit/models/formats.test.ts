@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-node';
 import {
-  accuracyOf, buildHead, confusionCounts, decodeSafetensors, disposeModels, encodeSafetensors, evaluatePredictions,
+  accuracyOf, buildHead, decodeSafetensors, disposeModels, encodeSafetensors, evaluatePredictions,
   loadPublishedModel, perClassAccuracy, predictImages, prepareImages, savePublishedModel,
 } from '../../../lib/models';
+import { DataError } from '../../../lib/errors';
 import { MemoryStore } from '../../support/memory-store';
 
 describe('safetensors', () => {
@@ -29,11 +30,13 @@ describe('evaluation', () => {
   it('confusion matrix, accuracy, per-class accuracy', () => {
     const t = [0, 0, 1, 1, 2, 2];
     const p = [0, 1, 1, 1, 0, 2];
-    expect(confusionCounts(t, p, 4)).toEqual([[1, 1, 0, 0], [0, 2, 0, 0], [1, 0, 1, 0], [0, 0, 0, 0]]);
+    const result = evaluatePredictions(t, p, 4);
+    expect(result.confusion).toEqual([[1, 1, 0, 0], [0, 2, 0, 0], [1, 0, 1, 0], [0, 0, 0, 0]]);
     expect(accuracyOf(t, p)).toBeCloseTo(4 / 6);
-    expect(perClassAccuracy(confusionCounts(t, p, 4))).toEqual([0.5, 1, 0.5, null]);
-    expect(evaluatePredictions(t, p, 4).count).toBe(6);
-    expect(() => confusionCounts([0, 5], [0, 0], 3)).toThrow(RangeError);
+    expect(result.accuracy).toBeCloseTo(4 / 6);
+    expect(perClassAccuracy(result.confusion)).toEqual([0.5, 1, 0.5, null]);
+    expect(result.count).toBe(6);
+    expect(() => evaluatePredictions([0, 5], [0, 0], 3)).toThrow(DataError);
   });
 });
 

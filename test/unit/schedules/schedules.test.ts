@@ -7,7 +7,7 @@ import { UsageError } from '../../../cli/usage-error';
 import { SpecError } from '../../../lib/errors';
 import type { RunSnapshot } from '../../../lib/runtime/runs';
 import type { ScheduleInfo } from '../../../lib/runtime/schedules';
-import { compileSchedule, runOutcome, scheduleSpecOf, timingFromSpec, timingProblem } from '../../../lib/runtime/schedules';
+import { compileSchedule, delayForFreshRunId, runOutcome, scheduleSpecOf, timingFromSpec, timingProblem } from '../../../lib/runtime/schedules';
 import { definePipeline } from '../../../pipelines/define';
 import type { PipelineInput } from '../../../pipelines/schema';
 import { specHash } from '../../../pipelines/spec-hash';
@@ -174,5 +174,18 @@ describe('outcomes and views', () => {
     expect(renderScheduleList([])).toEqual(['no schedules']);
     expect(renderScheduleList([{ id: 'graft-shirts', pipeline: 'shirts', timing: 'every 6h', paused: false }])[1])
       .toBe('graft-shirts  shirts    every 6h  active  -');
+  });
+});
+
+describe('a trigger right after a short run waits for a fresh run id', () => {
+  const at = (iso: string) => new Date(iso);
+  it('waits out the rest of the second of the latest action', () => {
+    const now = at('2026-11-29T18:21:04.600Z').getTime();
+    expect(delayForFreshRunId([at('2026-11-29T18:20:00.000Z'), at('2026-11-29T18:21:04.200Z')], now)).toBe(400);
+  });
+  it('does not wait when that second is over, when there is no action, or when clocks disagree', () => {
+    expect(delayForFreshRunId([at('2026-11-29T18:21:03.900Z')], at('2026-11-29T18:21:04.000Z').getTime())).toBe(0);
+    expect(delayForFreshRunId([], Date.now())).toBe(0);
+    expect(delayForFreshRunId([at('2026-11-29T18:21:09.000Z')], at('2026-11-29T18:21:04.000Z').getTime())).toBe(0);
   });
 });
