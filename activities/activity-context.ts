@@ -44,6 +44,22 @@ export function heartbeat(progress: ActivityProgress): void {
   currentContext()?.heartbeat(progress);
 }
 
+/**
+ * Heartbeats every few seconds while `work` is pending, for awaited work with
+ * no progress of its own (reading a dataset, loading shards, fetching a model):
+ * without it a long read would pass the heartbeat timeout and look like a dead worker.
+ */
+export async function withHeartbeats<T>(progress: ActivityProgress, work: Promise<T>, everyMs = 5_000): Promise<T> {
+  if (!currentContext()) return work;
+  heartbeat(progress);
+  const timer = setInterval(() => heartbeat(progress), everyMs);
+  try {
+    return await work;
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 /** The attempt number of the running activity (1 outside a worker). */
 export function attempt(): number {
   return currentContext()?.info.attempt ?? 1;

@@ -19,7 +19,7 @@ export function createAugmentActivity(env: StageEnv) {
     const key = cacheKey({ stage: 'augment', config, upstream: [`${source.key}/${source.name}`], codeVersion: STAGE_CODE_VERSIONS.augment });
     const mixes = (config.cutmix?.prob ?? 0) > 0 || (config.mixup?.prob ?? 0) > 0;
     if (!mixes && (config.copies === 0 || augmentIsIdentity(config))) {
-      return { outcome: 'cached', key, seconds: 0 }; // nothing to make
+      return { outcome: 'skipped', key, seconds: 0 }; // nothing to make
     }
     heartbeat({ stage: 'augment', done: 0, total: source.count });
     const run = await runCachedStage<{ count: number; mixed: number }>({

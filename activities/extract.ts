@@ -7,7 +7,7 @@ import { runCachedStage } from '../lib/pipeline/run-stage';
 import { STAGE_CODE_VERSIONS } from '../lib/pipeline/versions';
 import type { BaseInput, BaseResult, ExtractInput, ExtractResult, ModelRef } from './contracts';
 import type { StageEnv } from './activity-context';
-import { heartbeat, stageLog, yieldToEventLoop } from './activity-context';
+import { heartbeat, stageLog, withHeartbeats, yieldToEventLoop } from './activity-context';
 
 interface BaseMeta {
   fingerprint: string;
@@ -22,11 +22,11 @@ interface BaseMeta {
  */
 export function createBaseActivity(env: StageEnv) {
   return async function prepareBase({ ctx, base }: BaseInput): Promise<BaseResult> {
-    heartbeat({ stage: 'base' });
+    const fetching = { stage: 'base' };
     let loaded: tf.LayersModel | undefined;
     let key: string;
     if (base.uri) {
-      loaded = await buildBase(base, 'transfer', { store: env.store });
+      loaded = await withHeartbeats(fetching, buildBase(base, 'transfer', { store: env.store }));
       key = cacheKey({ stage: 'base', config: { cutAt: base.cutAt }, upstream: [await modelFingerprint(loaded)], codeVersion: STAGE_CODE_VERSIONS.base });
     } else {
       key = cacheKey({ stage: 'base', config: base, upstream: [], codeVersion: STAGE_CODE_VERSIONS.base });
@@ -35,8 +35,8 @@ export function createBaseActivity(env: StageEnv) {
       const run = await runCachedStage<BaseMeta>({
         cache: env.cache, stage: 'base', key, noCache: ctx.noCache, log: stageLog,
         compute: async (writer) => {
-          loaded ??= await buildBase(base, 'transfer', { store: env.store });
-          await writeModel(writer, loaded);
+          loaded ??= await withHeartbeats(fetching, buildBase(base, 'transfer', { store: env.store }));
+          await withHeartbeats(fetching, writeModel(writer, loaded));
           const featureShape = loaded.outputs[0]!.shape.slice(1) as number[];
           stageLog(`base: ${base.architecture ?? base.uri} cut at ${base.cutAt ?? 'its last layer'}, features ${featureShape.join('×')}`);
           return { meta: { fingerprint: await modelFingerprint(loaded), featureShape } };
@@ -61,8 +61,9 @@ export function createExtractActivity(env: StageEnv) {
     const run = await runCachedStage<{ featureShape: number[] }>({
       cache: env.cache, stage: 'extract', key, noCache: ctx.noCache, log: stageLog,
       compute: async (writer) => {
-        const model = await bases.get(base);
-        const shard = await readShard(env.cache, source);
+        const loading = { stage: 'extract' };
+        const model = await withHeartbeats(loading, bases.get(base));
+        const shard = await withHeartbeats(loading, readShard(env.cache, source));
         const [n, ...imageShape] = shard.xShape as number[];
         const sample = imageShape.reduce((a, b) => a * b, 1);
         const featureShape = model.outputs[0]!.shape.slice(1) as number[];

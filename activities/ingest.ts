@@ -9,7 +9,7 @@ import { runCachedStage } from '../lib/pipeline/run-stage';
 import { STAGE_CODE_VERSIONS } from '../lib/pipeline/versions';
 import type { IngestInput, IngestResult, ShardRef, Split } from './contracts';
 import type { StageEnv } from './activity-context';
-import { heartbeat, stageLog } from './activity-context';
+import { heartbeat, stageLog, withHeartbeats } from './activity-context';
 
 const SPLITS: readonly Split[] = ['train', 'validation', 'test'];
 
@@ -28,8 +28,7 @@ interface IngestMeta {
  */
 export function createIngestActivity(env: StageEnv) {
   return async function ingest({ ctx, dataset, shardSize }: IngestInput): Promise<IngestResult> {
-    heartbeat({ stage: 'ingest' });
-    const { dataset: ds, skipped } = await readDataset(dataset.source, dataset, env.store);
+    const { dataset: ds, skipped } = await withHeartbeats({ stage: 'ingest' }, readDataset(dataset.source, dataset, env.store));
     const fingerprint = datasetFingerprint(ds);
     const key = cacheKey({ stage: 'ingest', config: { split: dataset.split, shardSize }, upstream: [fingerprint], codeVersion: STAGE_CODE_VERSIONS.ingest });
     const run = await runCachedStage<IngestMeta>({

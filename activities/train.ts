@@ -14,7 +14,7 @@ import { runCachedStage } from '../lib/pipeline/run-stage';
 import { STAGE_CODE_VERSIONS } from '../lib/pipeline/versions';
 import type { EpochMetrics, RunContext, ShardRef, StageName, TrainHeadInput, TrainImagesInput, TrainResult } from './contracts';
 import type { StageEnv } from './activity-context';
-import { attempt, heartbeat, stageLog, yieldToEventLoop } from './activity-context';
+import { attempt, heartbeat, stageLog, withHeartbeats, yieldToEventLoop } from './activity-context';
 import { modelIdentity } from './extract';
 
 const shardIds = (shards: readonly ShardRef[]) => shards.map((s) => `${s.stage}/${s.key}/${s.name}`);
@@ -93,18 +93,19 @@ async function fitStage(
   const run = await runCachedStage<TrainMeta>({
     cache: env.cache, stage, key, noCache: ctx.noCache, log: stageLog,
     compute: async (writer) => {
-      const checkpoints = new ObjectStoreCheckpointStore(env.store, `checkpoints/${stage}/${key}`);
+      const checkpoints = new ObjectStoreCheckpointStore(env.store, `checkpoints/${stage}/${key}`, stageLog);
       // --no-cache means "train again", but only on the first attempt: a retry continues.
       const resume = !(ctx.noCache && attempt() === 1);
       if (!resume) await checkpoints.clear();
       const owned: tf.Tensor[] = [];
       let model: tf.LayersModel | undefined;
       try {
-        const trainSet = await loadShardTensors(env.cache, data.train);
+        const loading = { stage };
+        const trainSet = await withHeartbeats(loading, loadShardTensors(env.cache, data.train));
         owned.push(trainSet.x, trainSet.y);
-        const validationSet = data.validation.length > 0 ? await loadShardTensors(env.cache, data.validation) : undefined;
+        const validationSet = data.validation.length > 0 ? await withHeartbeats(loading, loadShardTensors(env.cache, data.validation)) : undefined;
         if (validationSet) owned.push(validationSet.x, validationSet.y);
-        model = await build();
+        model = await withHeartbeats(loading, build());
         const batches = Math.ceil(trainSet.count / data.spec.batchSize);
         const result = await trainModel(model, {
           x: trainSet.x, y: trainSet.y, validation: validationSet ? { x: validationSet.x, y: validationSet.y } : null,

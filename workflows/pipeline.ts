@@ -69,7 +69,7 @@ export async function pipelineWorkflow(input: PipelineRunInput): Promise<Pipelin
         return result;
       }));
       const outcomes = new Set(results.map((r) => r.outcome));
-      state.status = outcomes.has('resumed') ? 'resumed' : outcomes.has('computed') ? 'computed' : 'cached';
+      state.status = outcomes.has('resumed') ? 'resumed' : outcomes.has('computed') ? 'computed' : outcomes.has('cached') ? 'cached' : 'skipped';
       state.seconds = results.reduce((sum, r) => sum + r.seconds, 0);
       if (outcomes.size > 1) state.note = `${results.filter((r) => r.outcome === 'cached').length}/${results.length} cached`;
       reports.push({ stage: name, outcome: state.status, seconds: state.seconds, shards: calls.length });

@@ -160,6 +160,7 @@ describe('a schedule from the spec’s schedule block', () => {
     expect(result.fingerprint).not.toBe(first.fingerprint);
     const o = outcomes(result);
     expect(o.ingest).toBe('computed');
+    expect(o.augment).toBe('skipped'); // copies: 0, no mixing: nothing to make
     expect(o.base).toBe('cached');
     expect(o['train-head']).toBe('computed');
     const promotion = result.published!.promotion;

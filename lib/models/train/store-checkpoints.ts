@@ -20,7 +20,12 @@ import { decodeSafetensors, encodeSafetensors, type RawTensor } from './safetens
 export class ObjectStoreCheckpointStore implements CheckpointStore {
   private readonly prefix: string;
 
-  constructor(private readonly store: ObjectStore, prefix: string) {
+  /**
+   * `warn` hears about a checkpoint that cannot be used (files missing or
+   * unreadable, e.g. removed by a concurrent run of the same stage): training
+   * then starts over, which is always correct, instead of failing the stage.
+   */
+  constructor(private readonly store: ObjectStore, prefix: string, private readonly warn: (line: string) => void = () => {}) {
     this.prefix = prefix.replace(/\/+$/, '');
   }
 
@@ -46,24 +51,32 @@ export class ObjectStoreCheckpointStore implements CheckpointStore {
   async load(): Promise<TrainingCheckpoint | undefined> {
     const latest = await this.store.get(`${this.prefix}/latest.json`);
     if (latest === undefined) return undefined;
-    const { dir } = JSON.parse(latest.toString('utf8')) as { dir: string };
-    const base = `${this.prefix}/${dir}`;
-    const [stateBuf, weightsBuf, optBuf] = await Promise.all([
-      this.store.get(`${base}/state.json`),
-      this.store.get(`${base}/weights.safetensors`),
-      this.store.get(`${base}/optimizer.safetensors`),
-    ]);
-    if (stateBuf === undefined || weightsBuf === undefined || optBuf === undefined) {
-      throw new ModelError(`checkpoint ${base} is incomplete`);
+    let base = `${this.prefix}/latest.json`;
+    try {
+      const { dir } = JSON.parse(latest.toString('utf8')) as { dir: string };
+      base = `${this.prefix}/${dir}`;
+      const [stateBuf, weightsBuf, optBuf] = await Promise.all([
+        this.store.get(`${base}/state.json`),
+        this.store.get(`${base}/weights.safetensors`),
+        this.store.get(`${base}/optimizer.safetensors`),
+      ]);
+      if (stateBuf === undefined || weightsBuf === undefined || optBuf === undefined) {
+        throw new ModelError('files are missing');
+      }
+      const state = JSON.parse(stateBuf.toString('utf8')) as StateJson;
+      const weights = decodeSafetensors(weightsBuf).tensors;
+      const optimizer = decodeSafetensors(optBuf).tensors;
+      return {
+        epoch: state.epoch,
+        weights: fromRaw(weights, state.weightNames),
+        optimizer: { name: state.optimizer, weights: fromRaw(optimizer, state.optimizerWeightNames) },
+        history: state.history,
+        rng: state.rng,
+      };
+    } catch (err) {
+      this.warn(`checkpoint ${base} is unusable (${err instanceof Error ? err.message : String(err)}); training starts over`);
+      return undefined;
     }
-    const state = JSON.parse(stateBuf.toString('utf8')) as StateJson;
-    return {
-      epoch: state.epoch,
-      weights: fromRaw(decodeSafetensors(weightsBuf).tensors, state.weightNames),
-      optimizer: { name: state.optimizer, weights: fromRaw(decodeSafetensors(optBuf).tensors, state.optimizerWeightNames) },
-      history: state.history,
-      rng: state.rng,
-    };
   }
 
   async clear(): Promise<void> {

@@ -128,6 +128,30 @@ describe('trainModel', () => {
     disposeModels(straight, resumed);
   });
 
+  it('starts over, with a warning, when the latest checkpoint lost a file or is unreadable', async () => {
+    const data = toyFeatures(24);
+    const store = new MemoryStore();
+    const warnings: string[] = [];
+    const ckpts = new ObjectStoreCheckpointStore(store, 'ckpt/broken', (line) => warnings.push(line));
+    const first = head();
+    await trainModel(first, data, { ...TRAIN, epochs: 2, checkpoints: ckpts });
+    disposeModels(first);
+
+    await store.remove('ckpt/broken/epoch-000002/optimizer.safetensors');
+    expect(await ckpts.load()).toBeUndefined();
+    expect(warnings.pop()).toMatch(/^checkpoint ckpt\/broken\/epoch-000002 is unusable \(files are missing\); training starts over$/);
+
+    await store.put('ckpt/broken/epoch-000002/optimizer.safetensors', Buffer.from('not safetensors'));
+    const again = head();
+    const res = await trainModel(again, data, { ...TRAIN, epochs: 2, checkpoints: ckpts });
+    expect(res.resumedFromEpoch).toBeNull();
+    expect(res.history.map((h) => h.epoch)).toEqual([1, 2]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/epoch-000002 is unusable \(.+\); training starts over/);
+    tf.dispose([data.x, data.y]);
+    disposeModels(again);
+  });
+
   it('rejects labels that do not match the model output', async () => {
     const { x } = toyFeatures(4);
     const y = tf.zeros([4, 3]);

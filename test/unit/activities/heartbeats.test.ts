@@ -1,0 +1,36 @@
+// withHeartbeats keeps an activity alive through awaited work that reports no
+// progress of its own; Temporal's mock activity environment records the beats.
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { withHeartbeats } from '../../../activities/activity-context';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('withHeartbeats', () => {
+  it('beats at the start and then on its interval until the work settles, and stops after', async () => {
+    const env = new MockActivityEnvironment();
+    const beats: unknown[] = [];
+    env.on('heartbeat', (details: unknown) => beats.push(details));
+    const value = await env.run(() => withHeartbeats({ stage: 'ingest' }, sleep(130).then(() => 42), 20));
+    expect(value).toBe(42);
+    expect(beats.length).toBeGreaterThanOrEqual(3);
+    expect(beats.every((b) => JSON.stringify(b) === '{"stage":"ingest"}')).toBe(true);
+    const settled = beats.length;
+    await sleep(80);
+    expect(beats.length).toBe(settled);
+  });
+
+  it('passes the work’s failure through and stops beating', async () => {
+    const env = new MockActivityEnvironment();
+    let beats = 0;
+    env.on('heartbeat', () => { beats += 1; });
+    await expect(env.run(() => withHeartbeats({ stage: 'train' }, sleep(50).then(() => { throw new Error('shard missing'); }), 10)))
+      .rejects.toThrow('shard missing');
+    const settled = beats;
+    await sleep(50);
+    expect(beats).toBe(settled);
+  });
+
+  it('outside a worker it just awaits the work', async () => {
+    await expect(withHeartbeats({ stage: 'base' }, Promise.resolve('model'))).resolves.toBe('model');
+  });
+});
