@@ -5,21 +5,14 @@ import { savePublishedModel } from '../lib/models/predict';
 import { buildReport } from '../lib/report/build-report';
 import type { ReportInput } from '../lib/report/report-input';
 import { joinKey } from '../lib/store/keys';
-import type { ObjectStore } from '../lib/store/object-store';
 import type { ChampionRecord } from '../lib/pipeline/champion';
 import { decidePromotion } from '../lib/pipeline/champion';
 import { readModel } from '../lib/pipeline/model-files';
+import { modelsPrefix, promoteVersion, readChampion } from '../lib/pipeline/promote';
 import type { CurrentModelInfo, PublishInput, PublishResult } from './contracts';
 import type { StageEnv } from './activity-context';
 import { heartbeat, stageLog } from './activity-context';
 import { version as graftVersion } from '../package.json';
-
-const modelsPrefix = (pipeline: string) => joinKey('models', pipeline);
-
-export async function readChampion(store: ObjectStore, pipeline: string): Promise<ChampionRecord | undefined> {
-  const raw = await store.get(joinKey(modelsPrefix(pipeline), 'current.json'));
-  return raw ? (JSON.parse(raw.toString('utf8')) as ChampionRecord) : undefined;
-}
 
 /** The model that is `current` for a pipeline: scheduled runs compare fingerprints with it. */
 export function createCurrentModelActivity(env: StageEnv) {
@@ -73,7 +66,7 @@ export function createPublishActivity(env: StageEnv) {
     await env.store.put(joinKey(versionPrefix, 'report.html'), report, 'text/html; charset=utf-8');
     await env.store.put(joinKey('runs', ctx.runId, 'metrics.json'), JSON.stringify({ evaluation, evaluations: input.evaluations, histories: input.histories, stages: input.stages }, null, 2), 'application/json');
 
-    if (decision.promoted) await promote(env.store, spec.name, versionPrefix, { version, testAccuracy: evaluation.testAccuracy, fingerprint: input.fingerprint, specHash: ctx.specHash });
+    if (decision.promoted) await promoteVersion(env.store, spec.name, { version, testAccuracy: evaluation.testAccuracy, fingerprint: input.fingerprint, specHash: ctx.specHash });
     stageLog(`publish: ${modelUri} (${decision.promoted ? 'promoted to current' : 'not promoted'}: ${decision.reason})`);
     return {
       seconds: (Date.now() - started) / 1000, version, modelUri, reportKey,
@@ -83,16 +76,6 @@ export function createPublishActivity(env: StageEnv) {
       },
     };
   };
-}
-
-/** Copies the version's model files to `current/`, then writes `current.json` last: readers see old or new, never half. */
-async function promote(store: ObjectStore, pipeline: string, versionPrefix: string, record: ChampionRecord): Promise<void> {
-  const current = joinKey(modelsPrefix(pipeline), 'current');
-  for (const key of await store.list(`${versionPrefix}/`)) {
-    const data = await store.get(key);
-    if (data) await store.put(`${current}/${key.slice(versionPrefix.length + 1)}`, data);
-  }
-  await store.put(joinKey(modelsPrefix(pipeline), 'current.json'), JSON.stringify(record, null, 2), 'application/json');
 }
 
 function reportInput(input: PublishInput, version: string, champion: ChampionRecord | undefined, promoted: boolean, reason: string): ReportInput {
