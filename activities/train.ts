@@ -85,15 +85,15 @@ interface FitData {
 /**
  * The shared body of the training stages: cached result, or train with a
  * checkpoint every epoch under `checkpoints/<stage>/<key>/`, which is where a
- * retried activity (or a resumed run) continues from.
+ * retried activity (or a resumed run) continues from, until the model is committed.
  */
 async function fitStage(
   env: StageEnv, ctx: RunContext, stage: StageName, key: string, build: () => Promise<tf.LayersModel>, data: FitData,
 ): Promise<TrainResult> {
+  const checkpoints = new ObjectStoreCheckpointStore(env.store, `checkpoints/${stage}/${key}`, stageLog);
   const run = await runCachedStage<TrainMeta>({
     cache: env.cache, stage, key, noCache: ctx.noCache, log: stageLog,
     compute: async (writer) => {
-      const checkpoints = new ObjectStoreCheckpointStore(env.store, `checkpoints/${stage}/${key}`, stageLog);
       // --no-cache means "train again", but only on the first attempt: a retry continues.
       const resume = !(ctx.noCache && attempt() === 1);
       if (!resume) await checkpoints.clear();
@@ -131,6 +131,8 @@ async function fitStage(
       }
     },
   });
+  // The committed model supersedes the checkpoints; a later run that misses the cache trains afresh.
+  if (run.outcome !== 'cached') await checkpoints.clear();
   return {
     outcome: run.outcome, key, seconds: run.seconds, model: { stage, key }, history: run.meta.history,
     ...(run.meta.resumedFromEpoch !== null ? { resumedFromEpoch: run.meta.resumedFromEpoch } : {}),

@@ -45,6 +45,20 @@ export class ModelError extends GraftError {
   }
 }
 
+/**
+ * A cached stage output that a later stage needs is gone or corrupt (its
+ * manifest has been dropped). Retrying the reader cannot bring it back; the
+ * workflow runs its stages again, which recomputes the lost entry.
+ */
+export class CacheEntryLostError extends GraftError {
+  readonly type = 'CacheEntryLost';
+  readonly retryable = false;
+  constructor(message: string, readonly entry: string) {
+    super(message);
+    this.name = 'CacheEntryLostError';
+  }
+}
+
 /** The object store failed in a way that may pass (network, server down). */
 export class StoreError extends GraftError {
   readonly type = 'StoreError';

@@ -17,6 +17,8 @@ export interface RunProgress {
   runId: string;
   status: 'running' | 'completed' | 'skipped' | 'failed';
   reason?: string;
+  /** Why the stages are running again, e.g. a lost cache entry being recomputed. */
+  note?: string;
   stages: Partial<Record<StageName, StageProgress>>;
   /** Per trained model: test metrics, e.g. `transfer` (head only) and `fine-tune`. */
   evaluations: { model: string; evaluation: Evaluation }[];

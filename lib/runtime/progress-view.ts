@@ -36,6 +36,7 @@ export function renderRun(snapshot: RunSnapshot): string[] {
   const lines = [`run ${snapshot.runId}  ${snapshot.status}`];
   const progress = snapshot.progress;
   if (progress) {
+    if (progress.note) lines.push(`  ${progress.note}`);
     for (const name of STAGE_ORDER) {
       const state = progress.stages[name];
       if (state) lines.push(stageLine(name, state, snapshot));

@@ -1,4 +1,4 @@
-import { DataError, StoreError } from '../errors';
+import { CacheEntryLostError, DataError } from '../errors';
 import type { ObjectStore } from './object-store';
 import { sha256Hex } from './cache-key';
 import { CacheWriter } from './cache-writer';
@@ -94,20 +94,20 @@ export class StageCache {
   /**
    * One data object of a committed entry, checked against its manifest. A
    * missing or corrupt object drops the manifest (so the next lookup of that
-   * stage misses and it recomputes: in the next run, or `graft resume`) and
-   * throws a `StoreError`.
+   * stage misses and it recomputes) and throws a `CacheEntryLostError`, on
+   * which the pipeline workflow runs its stages again.
    */
   async read(stage: string, key: string, name: string, manifest?: CacheManifest): Promise<Buffer> {
     const prefix = this.prefix(stage, key);
     const m = manifest ?? (await this.lookup(stage, key, { verify: 'presence', onMiss: () => undefined }));
-    if (!m) throw new StoreError(`cache entry ${prefix} is missing or incomplete`);
+    if (!m) throw new CacheEntryLostError(`cache entry ${prefix} is missing or incomplete`, prefix);
     const file = m.files.find((f) => f.name === name);
     if (!file) throw new DataError(`cache entry ${prefix} has no file ${JSON.stringify(name)}`);
     const data = await this.store.get(prefix + cacheObjectPath(file));
     const problem = data === undefined ? `${name} is missing` : checksumProblem(file, data);
     if (problem !== undefined || data === undefined) {
       await this.store.remove(prefix + CACHE_MANIFEST_NAME);
-      throw new StoreError(`cache entry ${prefix} is corrupt (${problem}); dropped it, so the next run (or graft resume) recomputes it`);
+      throw new CacheEntryLostError(`cache entry ${prefix} is corrupt (${problem}); dropped it, so that its stage recomputes it`, prefix);
     }
     return data;
   }

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-node';
 import type { PipelineSpec } from '../../pipelines/schema';
-import { startRun, resumeRun, describeFailure } from '../../lib/runtime/runs';
+import { startRun, resumeRun, describeFailure, snapshotRun } from '../../lib/runtime/runs';
 import type { PipelineRunResult } from '../../workflows/progress';
 import { readIdxDataset } from '../../lib/data/idx';
 import { StageCache } from '../../lib/store/cache';
@@ -107,6 +107,38 @@ describe('transfer pipeline with fine-tuning', () => {
     // The run's entry verifies again: its manifest now names intact objects.
     const verified = await Promise.all(entries.map((entry) => cache.lookup('augment', entry, { onMiss: () => undefined })));
     expect(verified.some((m) => m !== undefined)).toBe(true);
+  });
+
+  test('features lost while the head trains are recomputed in a second pass, and the run completes', async () => {
+    // A new train setting: the head trains again (long enough to act during it); extract stays cached.
+    const earlier = new Set(await stack.store.list('checkpoints/train-head/'));
+    const handle = await startRun(stack.client, smallPipeline(stack, { train: { epochs: 20, batchSize: 4 } }));
+    const cache = new StageCache(stack.store);
+    const deadline = Date.now() + 120_000;
+    let checkpoint: string | undefined;
+    while (!checkpoint && Date.now() < deadline) {
+      checkpoint = (await stack.store.list('checkpoints/train-head/')).find((k) => k.endsWith('latest.json') && !earlier.has(k));
+      if (!checkpoint) await sleep(100);
+    }
+    expect(checkpoint).toBeDefined(); // the head has its features in memory: now damage them all in the store
+    const entries = (await stack.store.list('cache/extract/')).filter((k) => k.endsWith('/manifest.json')).map((k) => k.split('/')[2]!);
+    for (const entry of entries) {
+      const manifest = (await cache.lookup('extract', entry))!;
+      const target = cache.prefix('extract', entry) + cacheObjectPath(manifest.files[0]!);
+      const bytes = (await stack.store.get(target))!;
+      bytes[bytes.length - 1] ^= 0xff;
+      await stack.store.put(target, bytes);
+    }
+    const result = await handle.result();
+    expect(result.status).toBe('completed');
+    const o = outcomes(result);
+    expect(o.extract).toBe('computed'); // pass 2 recomputed what evaluate could not read
+    expect(o['train-head']).toBe('cached'); // committed by pass 1
+    expect(o.evaluate).toBe('computed');
+    const snapshot = await snapshotRun(stack.client, handle.workflowId);
+    expect(snapshot.progress?.note).toBe('pass 2: recomputing a lost cache entry');
+    // With the model committed, its checkpoints are gone.
+    expect(await stack.store.list(checkpoint!.replace(/latest\.json$/, ''))).toEqual([]);
   });
 });
 

@@ -36,3 +36,10 @@ test('renderRun shows each stage in pipeline order with its state and live progr
 test('reuseSummary groups stages by how their output came to be', () => {
   expect(reuseSummary(snapshot)).toBe('cached: ingest; computed: augment');
 });
+
+test('renderRun says why the stages are running again', () => {
+  const again: RunSnapshot = { ...snapshot, progress: { ...snapshot.progress!, note: 'pass 2: recomputing a lost cache entry' } };
+  const lines = renderRun(again);
+  expect(lines[1]).toBe('  pass 2: recomputing a lost cache entry');
+  expect(lines[2]).toMatch(/^ {2}ingest +cached/);
+});

@@ -1,4 +1,4 @@
-import { DataError, StoreError } from '../../../lib/errors';
+import { CacheEntryLostError, DataError } from '../../../lib/errors';
 import { StageCache, cacheKey, sha256Hex, type CacheMiss } from '../../../lib/store';
 import { MemoryStore } from '../../support/memory-store';
 
@@ -151,19 +151,20 @@ describe('StageCache.read', () => {
     await expect(cache.read('extract', KEY, 'other.npy')).rejects.toBeInstanceOf(DataError);
   });
 
-  it('never returns corrupt bytes: it drops the manifest and throws a retryable error', async () => {
+  it('never returns corrupt bytes: it drops the manifest and says the entry is lost', async () => {
     const { cache, store } = await committed();
     store.objects.set(objectKey(store, 'shard-00000.npy'), Buffer.from([3, 2, 1]));
     const err: unknown = await cache.read('extract', KEY, 'shard-00000.npy').catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(StoreError);
+    expect(err).toBeInstanceOf(CacheEntryLostError);
+    expect(err).toMatchObject({ type: 'CacheEntryLost', retryable: false, entry: PREFIX });
     expect(String(err)).toMatch(/corrupt/);
     expect(store.objects.has(`${PREFIX}manifest.json`)).toBe(false);
     expect(await cache.lookup('extract', KEY)).toBeUndefined();
   });
 
-  it('throws a retryable error for an entry that is not there', async () => {
+  it('says an entry that is not there is lost', async () => {
     const { cache } = setup();
-    await expect(cache.read('extract', KEY, 'x')).rejects.toBeInstanceOf(StoreError);
+    await expect(cache.read('extract', KEY, 'x')).rejects.toBeInstanceOf(CacheEntryLostError);
   });
 });
 
