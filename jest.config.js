@@ -4,6 +4,8 @@
 const transform = {
   '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
 };
+// dist/ holds the build (with a copy of package.json): tests import the sources.
+const modulePathIgnorePatterns = ['<rootDir>/dist/'];
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -12,12 +14,14 @@ module.exports = {
       displayName: 'unit',
       testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
       transform,
+      modulePathIgnorePatterns,
       testEnvironment: '<rootDir>/test/support/node-environment.js',
     },
     {
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       transform,
+      modulePathIgnorePatterns,
       testEnvironment: '<rootDir>/test/support/node-environment.js',
       globalSetup: '<rootDir>/test/integration/global-setup.ts',
       globalTeardown: '<rootDir>/test/integration/global-teardown.ts',
@@ -28,6 +32,7 @@ module.exports = {
       displayName: 'chaos',
       testMatch: ['<rootDir>/test/chaos/**/*.test.ts'],
       transform,
+      modulePathIgnorePatterns,
       testEnvironment: '<rootDir>/test/support/node-environment.js',
       globalSetup: '<rootDir>/test/integration/global-setup.ts',
       globalTeardown: '<rootDir>/test/integration/global-teardown.ts',

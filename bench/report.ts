@@ -295,7 +295,7 @@ function machineSection(results: Results): string {
       ['memory', `${m.memoryGiB} GiB`],
       ['Graft', `Node ${m.node}, tfjs ${m.tfjs}, backend \`${m.tfjsBackend}\`, native TensorFlow ${m.nativeTensorflow}`],
       ...(peer ? [['Keras peer', `Python ${peer.python}, TensorFlow ${peer.tensorflow}, Keras ${peer.keras}, NumPy ${peer.numpy} (tensorflow-cpu from PyPI, bench/python/requirements.txt)`]] : []),
-      ['runs', records.map((r) => `${r.name} ${r.startedAt.slice(0, 16).replace('T', ' ')}${r.quick ? ' (quick)' : ''}`).join('; ')],
+      ['runs (load average at start)', records.map((r) => `${r.name} ${r.startedAt.slice(0, 16).replace('T', ' ')}${r.loadAtStart !== undefined ? ` (${r.loadAtStart})` : ''}${r.quick ? ' (quick)' : ''}`).join('; ')],
     ]),
   ].join('\n');
 }

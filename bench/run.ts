@@ -40,6 +40,8 @@ export interface BenchRecord<R = unknown> {
   readonly title: string;
   readonly quick: boolean;
   readonly startedAt: string;
+  /** The machine's 1-minute load average as it started: on a shared machine, context for the timings. */
+  readonly loadAtStart?: number;
   readonly seconds: number;
   readonly machine: MachineInfo;
   readonly result: R;
@@ -50,9 +52,10 @@ export const isBenchName = (name: string): name is BenchName => Object.hasOwn(BE
 /** Runs one benchmark and wraps its result with when, where and how long. */
 export async function runBenchmark(name: BenchName, options: BenchOptions = {}): Promise<BenchRecord> {
   const startedAt = new Date().toISOString();
+  const loadAtStart = Math.round(os.loadavg()[0]! * 100) / 100;
   const start = process.hrtime.bigint();
   const result: unknown = await BENCHMARKS[name].run(options);
-  return { name, title: BENCHMARKS[name].title, quick: options.quick ?? false, startedAt, seconds: secondsSince(start), machine: machineInfo(), result };
+  return { name, title: BENCHMARKS[name].title, quick: options.quick ?? false, startedAt, loadAtStart, seconds: secondsSince(start), machine: machineInfo(), result };
 }
 
 interface Args {
