@@ -30,6 +30,7 @@ export const commands: Command[] = [
   lazy('schedule', () => (require('./schedule') as typeof import('./schedule')).scheduleCommand),
   lazy('worker', () => (require('./worker') as typeof import('./worker')).workerCommand),
   lazy('dev', () => (require('./dev') as typeof import('./dev')).devCommand),
+  lazy('gc', () => (require('./gc') as typeof import('./gc')).gcCommand),
   lazy('predict', () => (require('./predict') as typeof import('./predict')).predictCommand),
   lazy('demo', () => (require('./demo') as typeof import('./demo')).demoCommand),
 ];

@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import type { Readable } from 'node:stream';
 import { Client } from 'minio';
 import { DataError } from '../errors';
-import type { ObjectStore } from './object-store';
+import type { ObjectInfo, ObjectStore } from './object-store';
 import { safeKey } from './keys';
 import { storeConfigFromEnv, type StoreConfig } from './store-config';
 import { isNotFound, mapStoreError, storeErrorCode } from './store-errors';
@@ -88,17 +88,21 @@ export class MinioStore implements ObjectStore {
   }
 
   async list(prefix: string): Promise<string[]> {
+    return (await this.listInfo(prefix)).map((info) => info.key);
+  }
+
+  async listInfo(prefix: string): Promise<ObjectInfo[]> {
     checkPrefix(prefix);
-    const keys: string[] = [];
+    const objects: ObjectInfo[] = [];
     try {
       const stream = this.client.listObjectsV2(this.bucket, prefix, true);
-      for await (const item of stream as AsyncIterable<{ name?: string }>) {
-        if (item.name !== undefined) keys.push(item.name);
+      for await (const item of stream as AsyncIterable<{ name?: string; size?: number; lastModified?: Date }>) {
+        if (item.name !== undefined) objects.push({ key: item.name, bytes: item.size ?? 0, lastModified: item.lastModified ?? new Date(0) });
       }
     } catch (err) {
       throw this.fail(err, 'list', { prefix });
     }
-    return keys.sort();
+    return objects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
   async remove(key: string): Promise<void> {

@@ -3,6 +3,13 @@
  * real implementation talks to MinIO (see `minio-store.ts`); keys are
  * `/`-separated paths inside one bucket.
  */
+/** One object as a listing shows it. */
+export interface ObjectInfo {
+  readonly key: string;
+  readonly bytes: number;
+  readonly lastModified: Date;
+}
+
 export interface ObjectStore {
   /** The bucket this store reads and writes. */
   readonly bucket: string;
@@ -12,6 +19,8 @@ export interface ObjectStore {
   exists(key: string): Promise<boolean>;
   /** Every key under `prefix`, recursively, sorted. */
   list(prefix: string): Promise<string[]>;
+  /** Like `list`, with each object's size and time of last write (sorted by key). */
+  listInfo(prefix: string): Promise<ObjectInfo[]>;
   remove(key: string): Promise<void>;
   /** Removes every key under `prefix`. */
   removePrefix(prefix: string): Promise<void>;

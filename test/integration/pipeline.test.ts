@@ -7,6 +7,7 @@ import type { PipelineSpec } from '../../pipelines/schema';
 import { startRun, resumeRun, describeFailure, snapshotRun } from '../../lib/runtime/runs';
 import type { PipelineRunResult } from '../../workflows/progress';
 import { readIdxDataset } from '../../lib/data/idx';
+import { collectGarbage } from '../../lib/pipeline/gc';
 import { StageCache } from '../../lib/store/cache';
 import { cacheObjectPath } from '../../lib/store/cache-manifest';
 import type { TestStack } from './support/harness';
@@ -140,6 +141,16 @@ describe('transfer pipeline with fine-tuning', () => {
     expect(snapshot.progress?.note).toBe('pass 2: recomputing a lost cache entry');
     // With the model committed, its checkpoints are gone.
     expect(await stack.store.list(checkpoint!.replace(/latest\.json$/, ''))).toEqual([]);
+  });
+
+  test('gc removes the folders of replaced cache entries and nothing a run needs', async () => {
+    const before = (await stack.store.listInfo('cache/')).length;
+    const summary = await collectGarbage(stack.store, { olderThanMs: 0 });
+    // The damaged augment and extract entries above were replaced: their old folders are garbage.
+    expect(summary.byKind['unreferenced cache object']).toBeGreaterThan(0);
+    expect((await stack.store.listInfo('cache/')).length).toBe(before - summary.removed);
+    const again = await run(spec());
+    expect(Object.entries(outcomes(again)).filter(([stage]) => stage !== 'publish').every(([, o]) => o === 'cached')).toBe(true);
   });
 });
 

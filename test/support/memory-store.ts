@@ -1,18 +1,21 @@
-import type { ObjectStore } from '../../lib/store/object-store';
+import type { ObjectInfo, ObjectStore } from '../../lib/store/object-store';
 
 /**
  * Test double for unit tests of pure code: an ObjectStore in a Map,
  * recording the order of writes. Integration tests use the real MinIO.
  */
 export class MemoryStore implements ObjectStore {
-  constructor(readonly bucket = 'graft') {}
+  /** `now` stamps each put: tests of age-based rules set their own clock. */
+  constructor(readonly bucket = 'graft', private readonly now: () => Date = () => new Date()) {}
   readonly objects = new Map<string, Buffer>();
+  readonly modified = new Map<string, Date>();
   /** Every put key, in order, so tests can check the commit protocol. */
   readonly puts: string[] = [];
 
   async put(key: string, data: Buffer | Uint8Array | string): Promise<void> {
     this.puts.push(key);
     this.objects.set(key, Buffer.from(typeof data === 'string' ? Buffer.from(data, 'utf8') : data));
+    this.modified.set(key, this.now());
   }
 
   async get(key: string): Promise<Buffer | undefined> {
@@ -28,11 +31,16 @@ export class MemoryStore implements ObjectStore {
     return [...this.objects.keys()].filter((k) => k.startsWith(prefix)).sort();
   }
 
+  async listInfo(prefix: string): Promise<ObjectInfo[]> {
+    return (await this.list(prefix)).map((key) => ({ key, bytes: this.objects.get(key)!.byteLength, lastModified: this.modified.get(key) ?? new Date(0) }));
+  }
+
   async remove(key: string): Promise<void> {
     this.objects.delete(key);
+    this.modified.delete(key);
   }
 
   async removePrefix(prefix: string): Promise<void> {
-    for (const key of await this.list(prefix)) this.objects.delete(key);
+    for (const key of await this.list(prefix)) await this.remove(key);
   }
 }

@@ -1,0 +1,33 @@
+import { parseArgs } from 'node:util';
+import type { Command } from '../../command';
+import { intervalSeconds } from '../../../pipelines/schedule-syntax';
+import { collectGarbage } from '../../../lib/pipeline/gc';
+import { activityDepsFromEnv } from '../../../lib/runtime/deps';
+import { UsageError } from '../../usage-error';
+
+const usage = 'graft gc [--older-than 24h] [--dry-run]';
+
+/** A writer can take this long between its first object and its commit: spare what is younger. */
+const DEFAULT_OLDER_THAN = '24h';
+
+/** `graft gc`: remove cache objects no manifest names and checkpoints of committed models. */
+export const gcCommand: Command = {
+  name: 'gc',
+  summary: 'remove cache objects no manifest names and checkpoints of models already cached',
+  usage,
+  async run(argv, io) {
+    const { values, positionals } = parseArgs({
+      args: [...argv], options: { 'older-than': { type: 'string' }, 'dry-run': { type: 'boolean' } }, allowPositionals: true,
+    });
+    if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`, usage);
+    const olderThan = values['older-than'] ?? DEFAULT_OLDER_THAN;
+    const seconds = olderThan === '0' ? 0 : intervalSeconds(olderThan);
+    if (seconds === undefined) throw new UsageError(`--older-than must be 0 or <n>s|m|h|d (e.g. 24h), got ${JSON.stringify(olderThan)}`, usage);
+    const { store } = await activityDepsFromEnv();
+    const summary = await collectGarbage(store, { olderThanMs: seconds * 1000, dryRun: values['dry-run'] ?? false });
+    const verb = summary.dryRun ? 'would remove' : 'removed';
+    io.out(`${verb} ${summary.removed} object(s), ${(summary.bytes / 2 ** 20).toFixed(1)} MiB, older than ${olderThan}, from s3://${store.bucket}`);
+    for (const [kind, count] of Object.entries(summary.byKind)) if (count > 0) io.out(`  ${kind}: ${count}`);
+    return 0;
+  },
+};
