@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   const queues: QueueNames = { cpu: 'unused', gpu: 'unused' };
   const spec = definePipeline({
     name: 'bench-scale',
-    dataset: { source: `idx://${FASHION_DIR}`, limitPerClass: Math.ceil(images / 10), split: { validation: 0, test: 0, seed: 5 }, imageSize: 28, channels: 1 },
+    dataset: { source: `idx://${FASHION_DIR}`, limitPerClass: Math.ceil(images / 10), split: { validation: 0, test: 0.1, seed: 5 }, imageSize: 28, channels: 1 },
     augment: { rotationRange: 15, widthShiftRange: 0.1, heightShiftRange: 0.1, zoomRange: 0.1, copies, seed: 2 },
     base: { architecture: 'small-cnn', inputShape: [28, 28, 1] },
     head: { strategy: 'replace' },
@@ -51,7 +51,8 @@ async function main(): Promise<void> {
   const ingested = await acts.ingest({ ctx, dataset: spec.dataset, shardSize: 2048 });
   lap('ingest');
   const numClasses = ingested.classNames.length;
-  const shards: ShardRef[] = [...ingested.shards.train];
+  // Every image goes through extraction, as in a pipeline run: train, augmented and test shards.
+  const shards: ShardRef[] = [...ingested.shards.train, ...ingested.shards.test];
   for (const [shardIndex, source] of ingested.shards.train.entries()) {
     const out = await acts.augmentShard({ ctx, augment: spec.augment, source, shardIndex, numClasses });
     if (out.shard) shards.push(out.shard);
@@ -63,7 +64,7 @@ async function main(): Promise<void> {
   for (const source of shards) extracted.push(await acts.extractShard({ ctx, base: base.model, source }));
   lap('extract');
   const result: ScaleChildResult = {
-    images: ingested.shards.train.reduce((s, r) => s + r.count, 0), copies,
+    images: [...ingested.shards.train, ...ingested.shards.test].reduce((s, r) => s + r.count, 0), copies,
     extracted: extracted.reduce((s, r) => s + r.shard.count, 0), seconds: secondsSince(start), stageSeconds,
     peakRssMiB: process.resourceUsage().maxRSS / 1024,
   };
