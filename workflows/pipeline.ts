@@ -64,7 +64,7 @@ export async function pipelineWorkflow(input: PipelineRunInput): Promise<Pipelin
     try {
       return await runStages(pass === 1 ? runContext : { ...runContext, noCache: false });
     } catch (err) {
-      const lost = lostCacheEntry(err);
+      const lost = lostCacheEntryMessage(err);
       if (lost === undefined || pass >= MAX_PASSES) throw err;
       log.warn(`pass ${pass}: ${lost}; running the stages again`);
       Object.assign(progress, { status: 'running', stages: {}, evaluations: [], note: `pass ${pass + 1}: recomputing a lost cache entry` });
@@ -86,7 +86,7 @@ export async function pipelineWorkflow(input: PipelineRunInput): Promise<Pipelin
         });
         const results = await Promise.all(running).catch(async (err: unknown) => {
           // Let this pass's other activities end before the next pass starts the same work.
-          if (lostCacheEntry(err) !== undefined) await Promise.allSettled(running);
+          if (lostCacheEntryMessage(err) !== undefined) await Promise.allSettled(running);
           throw err;
         });
         const outcomes = new Set(results.map((r) => r.outcome));
@@ -189,7 +189,7 @@ export async function pipelineWorkflow(input: PipelineRunInput): Promise<Pipelin
 const MAX_PASSES = 3;
 
 /** The message of a `CacheEntryLost` failure from an activity, if `err` is one. */
-function lostCacheEntry(err: unknown): string | undefined {
+function lostCacheEntryMessage(err: unknown): string | undefined {
   const cause = err instanceof ActivityFailure ? err.cause : undefined;
   return cause instanceof ApplicationFailure && cause.type === 'CacheEntryLost' ? cause.message : undefined;
 }

@@ -17,15 +17,16 @@ export async function readChampion(store: ObjectStore, pipeline: string): Promis
  * replace one object at a time, so the order matters: the weight shards go
  * under `current/<version>/` first, then the side files, then `model.json`
  * (one object, pointing at those shards), then `current.json`. A reader thus
- * never pairs one version's `model.json` with another's weights. The shards
- * of the version before stay, for readers that hold its `model.json`; older
- * ones are removed.
+ * never pairs one version's `model.json` with another's weights. Nothing is
+ * deleted here: a reader may hold the `model.json` of the version before, and
+ * a concurrent promotion may be writing its own folder; `graft gc` removes
+ * superseded folders once they are old.
  */
 export async function promoteVersion(store: ObjectStore, pipeline: string, record: ChampionRecord): Promise<void> {
   const versionPrefix = joinKey(modelsPrefix(pipeline), record.version);
   const current = joinKey(modelsPrefix(pipeline), 'current');
-  const previous = await readChampion(store, pipeline);
   const raw = await store.get(`${versionPrefix}/model.json`);
+  // Published moments ago by this activity; a retry publishes it again.
   if (raw === undefined) throw new StoreError('missing: the published version has no model to promote', `${versionPrefix}/model.json`);
   const modelJson = JSON.parse(raw.toString('utf8')) as io.ModelJSON;
   const shardPaths = new Set((modelJson.weightsManifest ?? []).flatMap((group) => group.paths.map(stripDot)));
@@ -41,13 +42,11 @@ export async function promoteVersion(store: ObjectStore, pipeline: string, recor
   };
   await store.put(`${current}/model.json`, JSON.stringify(pointed), 'application/json');
   await store.put(joinKey(modelsPrefix(pipeline), 'current.json'), JSON.stringify(record, null, 2), 'application/json');
+}
 
-  if (previous?.version === record.version) return; // a retry: the folder before is unknown now
-  const keep = new Set([record.version, previous?.version]);
-  for (const key of await store.list(`${current}/`)) {
-    const [folder, ...rest] = key.slice(current.length + 1).split('/');
-    if (rest.length > 0 && !keep.has(folder)) await store.remove(key);
-  }
+/** The `current/<version>/` folders that `current/model.json` points at (normally one). */
+export function currentShardFolders(currentModelJson: io.ModelJSON): Set<string> {
+  return new Set((currentModelJson.weightsManifest ?? []).flatMap((group) => group.paths.map((p) => stripDot(p).split('/')[0]!)));
 }
 
 /** tfjs writes shard paths as `./weights.bin`; object keys have no `.` segments. */
@@ -55,7 +54,6 @@ const stripDot = (path: string): string => path.replace(/^(?:\.\/)+/, '');
 
 async function copy(store: ObjectStore, from: string, to: string): Promise<void> {
   const data = await store.get(from);
-  // Published moments ago by this activity; a retry publishes it again.
   if (data === undefined) throw new StoreError('missing: cannot promote', from);
   await store.put(to, data);
 }

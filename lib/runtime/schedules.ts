@@ -316,7 +316,8 @@ export async function triggerSchedule(client: Client, id: string, options: { ove
     `${a.action.workflow.workflowId}/${a.action.workflow.firstExecutionRunId}`;
   const known = new Set(before.info.recentActions.map(runKey));
   const overlap = options.overlap ?? overlapName(before.policies.overlap);
-  const delay = delayForFreshRunId(before.info.recentActions.map((a) => a.takenAt), Date.now());
+  // The id's time is the action's nominal time (scheduledAt); takenAt is when it ran, never earlier.
+  const delay = delayForFreshRunId(before.info.recentActions.flatMap((a) => [a.scheduledAt, a.takenAt]), Date.now());
   if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
   await client.schedule.getHandle(id).trigger(OVERLAP_POLICIES[overlap]);
   // Schedules act asynchronously; a loaded server can take a while to start the run.

@@ -106,10 +106,21 @@ export class StageCache {
     const data = await this.store.get(prefix + cacheObjectPath(file));
     const problem = data === undefined ? `${name} is missing` : checksumProblem(file, data);
     if (problem !== undefined || data === undefined) {
-      await this.store.remove(prefix + CACHE_MANIFEST_NAME);
+      await this.dropManifestNaming(stage, key, cacheObjectPath(file));
       throw new CacheEntryLostError(`cache entry ${prefix} is corrupt (${problem}); dropped it, so that its stage recomputes it`, prefix);
     }
     return data;
+  }
+
+  /** Removes the entry's manifest if it still names `object` (another writer may have replaced it since). */
+  private async dropManifestNaming(stage: string, key: string, object: string): Promise<void> {
+    const prefix = this.prefix(stage, key);
+    const text = await this.store.get(prefix + CACHE_MANIFEST_NAME);
+    if (text === undefined) return;
+    const current = parseCacheManifest(text.toString('utf8'), stage, key);
+    if (typeof current === 'string' || current.files.some((f) => cacheObjectPath(f) === object)) {
+      await this.store.remove(prefix + CACHE_MANIFEST_NAME);
+    }
   }
 
   /** A writer for an entry whose files are produced one at a time. */

@@ -97,7 +97,7 @@ export class MinioStore implements ObjectStore {
     try {
       const stream = this.client.listObjectsV2(this.bucket, prefix, true);
       for await (const item of stream as AsyncIterable<{ name?: string; size?: number; lastModified?: Date }>) {
-        if (item.name !== undefined) objects.push({ key: item.name, bytes: item.size ?? 0, lastModified: item.lastModified ?? new Date(0) });
+        if (item.name !== undefined) objects.push({ key: item.name, bytes: item.size ?? 0, lastModified: item.lastModified ?? new Date() });
       }
     } catch (err) {
       throw this.fail(err, 'list', { prefix });

@@ -32,7 +32,7 @@ export class MemoryStore implements ObjectStore {
   }
 
   async listInfo(prefix: string): Promise<ObjectInfo[]> {
-    return (await this.list(prefix)).map((key) => ({ key, bytes: this.objects.get(key)!.byteLength, lastModified: this.modified.get(key) ?? new Date(0) }));
+    return (await this.list(prefix)).map((key) => ({ key, bytes: this.objects.get(key)!.byteLength, lastModified: this.modified.get(key) ?? new Date() }));
   }
 
   async remove(key: string): Promise<void> {

@@ -10,10 +10,10 @@ const usage = 'graft gc [--older-than 24h] [--dry-run]';
 /** A writer can take this long between its first object and its commit: spare what is younger. */
 const DEFAULT_OLDER_THAN = '24h';
 
-/** `graft gc`: remove cache objects no manifest names and checkpoints of committed models. */
+/** `graft gc`: remove what no reader will use again (see lib/pipeline/gc.ts). */
 export const gcCommand: Command = {
   name: 'gc',
-  summary: 'remove cache objects no manifest names and checkpoints of models already cached',
+  summary: 'remove cache objects no manifest names, checkpoints of cached models, superseded current/ weights',
   usage,
   async run(argv, io) {
     const { values, positionals } = parseArgs({

@@ -49,34 +49,40 @@ export class ObjectStoreCheckpointStore implements CheckpointStore {
   }
 
   async load(): Promise<TrainingCheckpoint | undefined> {
+    // Store failures propagate (the activity retries); only bad bytes mean "start over".
     const latest = await this.store.get(`${this.prefix}/latest.json`);
     if (latest === undefined) return undefined;
-    let base = `${this.prefix}/latest.json`;
-    try {
-      const { dir } = JSON.parse(latest.toString('utf8')) as { dir: string };
-      base = `${this.prefix}/${dir}`;
-      const [stateBuf, weightsBuf, optBuf] = await Promise.all([
-        this.store.get(`${base}/state.json`),
-        this.store.get(`${base}/weights.safetensors`),
-        this.store.get(`${base}/optimizer.safetensors`),
-      ]);
-      if (stateBuf === undefined || weightsBuf === undefined || optBuf === undefined) {
-        throw new ModelError('files are missing');
-      }
-      const state = JSON.parse(stateBuf.toString('utf8')) as StateJson;
-      const weights = decodeSafetensors(weightsBuf).tensors;
-      const optimizer = decodeSafetensors(optBuf).tensors;
-      return {
-        epoch: state.epoch,
-        weights: fromRaw(weights, state.weightNames),
-        optimizer: { name: state.optimizer, weights: fromRaw(optimizer, state.optimizerWeightNames) },
-        history: state.history,
-        rng: state.rng,
-      };
-    } catch (err) {
-      this.warn(`checkpoint ${base} is unusable (${err instanceof Error ? err.message : String(err)}); training starts over`);
+    const unusable = (where: string, why: string): undefined => {
+      this.warn(`checkpoint ${where} is unusable (${why}); training starts over`);
       return undefined;
+    };
+    const dir = parseJson<{ dir?: unknown }>(latest)?.dir;
+    if (typeof dir !== 'string') return unusable(`${this.prefix}/latest.json`, 'not a checkpoint pointer');
+    const base = `${this.prefix}/${dir}`;
+    const [stateBuf, weightsBuf, optBuf] = await Promise.all([
+      this.store.get(`${base}/state.json`),
+      this.store.get(`${base}/weights.safetensors`),
+      this.store.get(`${base}/optimizer.safetensors`),
+    ]);
+    if (stateBuf === undefined || weightsBuf === undefined || optBuf === undefined) return unusable(base, 'files are missing');
+    let state: StateJson | undefined;
+    let weights: RawTensor[];
+    let optimizer: RawTensor[];
+    try {
+      state = parseJson<StateJson>(stateBuf);
+      weights = decodeSafetensors(weightsBuf).tensors;
+      optimizer = decodeSafetensors(optBuf).tensors;
+    } catch (err) {
+      return unusable(base, err instanceof Error ? err.message : String(err));
     }
+    if (state === undefined) return unusable(base, 'state.json is not JSON');
+    return {
+      epoch: state.epoch,
+      weights: fromRaw(weights, state.weightNames),
+      optimizer: { name: state.optimizer, weights: fromRaw(optimizer, state.optimizerWeightNames) },
+      history: state.history,
+      rng: state.rng,
+    };
   }
 
   async clear(): Promise<void> {
@@ -112,4 +118,12 @@ async function toRaw(tensors: readonly NamedTensor[]): Promise<RawTensor[]> {
 
 function fromRaw(raw: readonly RawTensor[], names: readonly string[]): NamedTensor[] {
   return raw.map((r, i) => ({ name: names[i] ?? r.name, tensor: tf.tensor(r.data, [...r.shape], r.dtype) }));
+}
+
+function parseJson<T>(buf: Buffer): T | undefined {
+  try {
+    return JSON.parse(buf.toString('utf8')) as T;
+  } catch {
+    return undefined;
+  }
 }

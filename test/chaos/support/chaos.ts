@@ -23,7 +23,8 @@ import { definePipeline } from '../../../pipelines/define';
 import type { PipelineRunResult } from '../../../workflows/progress';
 import { REPO_ROOT, tempDir } from '../../integration/support/harness';
 
-export const RESULTS_DIR = path.join(__dirname, '..', 'results');
+/** Where fault records go; CI points it elsewhere so that a test run leaves the tracked records alone. */
+export const RESULTS_DIR = process.env.GRAFT_CHAOS_RESULTS ?? path.join(__dirname, '..', 'results');
 
 /** One injected fault and what it did to the run, as RELIABILITY.md shows it. */
 export interface FaultRecord {

@@ -3,7 +3,7 @@ import {
   ObjectStoreCheckpointStore, buildHead, disposeModels, earlyStoppingState, epochPermutation, orderedWeights,
   trainModel, type EpochLogs,
 } from '../../../lib/models';
-import { ModelError } from '../../../lib/errors';
+import { ModelError, StoreError } from '../../../lib/errors';
 import { maxAbsDiff, toyFeatures } from './helpers';
 import { MemoryStore } from '../../support/memory-store';
 
@@ -150,6 +150,21 @@ describe('trainModel', () => {
     expect(warnings[0]).toMatch(/epoch-000002 is unusable \(.+\); training starts over/);
     tf.dispose([data.x, data.y]);
     disposeModels(again);
+  });
+
+  it('lets a store failure through (the activity retries) instead of starting over', async () => {
+    const data = toyFeatures(16);
+    const store = new MemoryStore();
+    const model = head();
+    await trainModel(model, data, { ...TRAIN, epochs: 1, checkpoints: new ObjectStoreCheckpointStore(store, 'ckpt/down') });
+    const down = Object.assign(Object.create(store) as MemoryStore, {
+      get: (key: string) => (key.endsWith('weights.safetensors') ? Promise.reject(new StoreError('connection refused', key)) : store.get(key)),
+    });
+    const warnings: string[] = [];
+    await expect(new ObjectStoreCheckpointStore(down, 'ckpt/down', (line) => warnings.push(line)).load()).rejects.toThrow(StoreError);
+    expect(warnings).toEqual([]);
+    tf.dispose([data.x, data.y]);
+    disposeModels(model);
   });
 
   it('rejects labels that do not match the model output', async () => {

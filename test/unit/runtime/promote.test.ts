@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs-node';
 import { StoreError } from '../../../lib/errors';
 import { buildHead, disposeModels, loadPublishedModel, orderedWeights, savePublishedModel } from '../../../lib/models';
+import { collectGarbage } from '../../../lib/pipeline/gc';
 import { promoteVersion, readChampion } from '../../../lib/pipeline/promote';
 import { MemoryStore } from '../../support/memory-store';
 
@@ -35,21 +36,27 @@ describe('promoteVersion', () => {
     expect(manifest.weightsManifest[0]!.paths).toEqual(['v1/weights.bin']);
   });
 
-  it('keeps the shards of the version before for readers holding its model.json, and removes older ones', async () => {
-    const store = new MemoryStore();
-    for (const [i, v] of ['v1', 'v2'].entries()) {
+  it('never deletes: a reader holding an earlier model.json still finds its shards; gc removes them once old', async () => {
+    let now = new Date('2026-11-29T12:00:00Z');
+    const store = new MemoryStore('graft', () => now);
+    const held: Buffer[] = [];
+    for (const [i, v] of ['v1', 'v2', 'v3'].entries()) {
       await publish(store, v, i + 1);
       await promoteVersion(store, 'shirts', record(v));
+      held.push((await store.get('models/shirts/current/model.json'))!);
     }
-    const heldByReader = (await store.get('models/shirts/current/model.json'))!; // fetched while v2 was current
-    await publish(store, 'v3', 3);
-    await promoteVersion(store, 'shirts', record('v3'));
     expect(await firstWeight(store, CURRENT)).toEqual({ value: 3, classNames: ['a-v3', 'b-v3'] });
-    const shards = (await store.list('models/shirts/current/')).filter((k) => k.endsWith('.bin'));
-    expect(shards).toEqual(['models/shirts/current/v2/weights.bin', 'models/shirts/current/v3/weights.bin']);
-    // A reader that fetched model.json while v2 was current still finds its weights.
-    const stale = JSON.parse(heldByReader.toString()) as tf.io.ModelJSON;
-    expect(await store.get(`models/shirts/current/${stale.weightsManifest[0]!.paths[0]!}`)).toBeDefined();
+    const shards = () => store.list('models/shirts/current/').then((keys) => keys.filter((k) => k.endsWith('.bin')));
+    expect(await shards()).toEqual(['v1', 'v2', 'v3'].map((v) => `models/shirts/current/${v}/weights.bin`));
+    for (const json of held) {
+      const path = (JSON.parse(json.toString()) as tf.io.ModelJSON).weightsManifest[0]!.paths[0]!;
+      expect(await store.exists(`models/shirts/current/${path}`)).toBe(true);
+    }
+    now = new Date(now.getTime() + 2 * 3600_000);
+    const summary = await collectGarbage(store, { olderThanMs: 3600_000, now });
+    expect(summary.byKind['superseded current-model shard']).toBe(2);
+    expect(await shards()).toEqual(['models/shirts/current/v3/weights.bin']);
+    expect((await firstWeight(store, CURRENT)).value).toBe(3);
   });
 
   it('promoting the same version again keeps everything loadable', async () => {

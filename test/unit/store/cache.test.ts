@@ -162,6 +162,17 @@ describe('StageCache.read', () => {
     expect(await cache.lookup('extract', KEY)).toBeUndefined();
   });
 
+  it('a reader holding an old manifest does not drop the newer entry that replaced it', async () => {
+    const { cache, store } = await committed();
+    const old = (await cache.lookup('extract', KEY))!;
+    const oldObject = objectKey(store, 'shard-00000.npy');
+    await store.remove(`${PREFIX}manifest.json`); // the old entry was dropped and recomputed by another run
+    await cache.commit('extract', KEY, [{ name: 'shard-00000.npy', data: Buffer.from([1, 2, 3]) }, { name: 'labels/all.json', data: '[0,1,2]' }], { count: 3 });
+    await store.remove(oldObject);
+    await expect(cache.read('extract', KEY, 'shard-00000.npy', old)).rejects.toBeInstanceOf(CacheEntryLostError);
+    expect(await cache.lookup('extract', KEY)).toBeDefined();
+  });
+
   it('says an entry that is not there is lost', async () => {
     const { cache } = setup();
     await expect(cache.read('extract', KEY, 'x')).rejects.toBeInstanceOf(CacheEntryLostError);

@@ -46,7 +46,7 @@ describe('collectGarbage', () => {
     await cache.commit('train-head', KEY, [{ name: 'model.json', data: '{}' }]);
     later(25 * HOUR);
     const summary = await collectGarbage(store, { olderThanMs: 24 * HOUR, now: now() });
-    expect(summary.byKind).toEqual({ 'unreferenced cache object': 0, 'checkpoint of a cached model': 1 });
+    expect(summary.byKind).toEqual({ 'unreferenced cache object': 0, 'checkpoint of a cached model': 1, 'superseded current-model shard': 0 });
     expect(await store.exists(`checkpoints/train-head/${KEY}/latest.json`)).toBe(false);
     expect(await store.exists(`checkpoints/train-head/${OTHER}/latest.json`)).toBe(true);
   });
