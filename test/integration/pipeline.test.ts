@@ -8,6 +8,8 @@ import { startRun, resumeRun, describeFailure, snapshotRun } from '../../lib/run
 import type { PipelineRunResult } from '../../workflows/progress';
 import { readIdxDataset } from '../../lib/data/idx';
 import { collectGarbage } from '../../lib/pipeline/gc';
+import { currentShardFolders } from '../../lib/pipeline/promote';
+import { loadPublishedModel } from '../../lib/models/predict';
 import { StageCache } from '../../lib/store/cache';
 import { cacheObjectPath, parseCacheManifest } from '../../lib/store/cache-manifest';
 import type { TestStack } from './support/harness';
@@ -149,7 +151,13 @@ describe('transfer pipeline with fine-tuning', () => {
     const summary = await collectGarbage(stack.store, { olderThanMs: 0 });
     // The damaged augment and extract entries above were replaced: their old folders are garbage.
     expect(summary.byKind['unreferenced cache object']).toBeGreaterThan(0);
-    expect((await stack.store.listInfo('cache/')).length).toBe(before - summary.removed);
+    expect((await stack.store.listInfo('cache/')).length).toBe(before - summary.byKind['unreferenced cache object']);
+    // What is left under current/ is what current/model.json points at, and it loads.
+    const modelJson = JSON.parse((await stack.store.get('models/itest/current/model.json'))!.toString()) as tf.io.ModelJSON;
+    const folders = (await stack.store.list('models/itest/current/')).map((k) => k.split('/')).filter((p) => p.length === 5).map((p) => p[3]);
+    expect(new Set(folders)).toEqual(currentShardFolders(modelJson));
+    const current = await loadPublishedModel(`s3://${stack.bucket}/models/itest/current/model.json`, stack.store);
+    current.model.dispose();
     const again = await run(spec());
     expect(Object.entries(outcomes(again)).filter(([stage]) => stage !== 'publish').every(([, o]) => o === 'cached')).toBe(true);
   });
