@@ -1,5 +1,6 @@
 // Promotion to current/: the current model.json always loads with its own
 // version's weights, the version before keeps its shards, older ones go.
+import type { io } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-node';
 import { StoreError } from '../../../lib/errors';
 import { buildHead, disposeModels, loadPublishedModel, orderedWeights, savePublishedModel } from '../../../lib/models';
@@ -11,7 +12,7 @@ const CURRENT = 's3://graft/models/shirts/current/model.json';
 
 async function publish(store: MemoryStore, version: string, fill: number): Promise<void> {
   const model = buildHead([3], { strategy: 'replace', pooling: 'flatten' }, 2);
-  for (const w of orderedWeights(model)) w.write(tf.fill(w.shape, fill));
+  for (const w of orderedWeights(model)) w.write(tf.fill(w.shape as number[], fill));
   await savePublishedModel(model, `s3://graft/models/shirts/${version}/model.json`, { classNames: [`a-${version}`, `b-${version}`] }, store);
   disposeModels(model);
 }
@@ -32,7 +33,7 @@ describe('promoteVersion', () => {
     await promoteVersion(store, 'shirts', record('v1'));
     expect(await firstWeight(store, CURRENT)).toEqual({ value: 1, classNames: ['a-v1', 'b-v1'] });
     expect(await readChampion(store, 'shirts')).toEqual(record('v1'));
-    const manifest = JSON.parse((await store.get('models/shirts/current/model.json'))!.toString()) as tf.io.ModelJSON;
+    const manifest = JSON.parse((await store.get('models/shirts/current/model.json'))!.toString()) as io.ModelJSON;
     expect(manifest.weightsManifest[0]!.paths).toEqual(['v1/weights.bin']);
   });
 
@@ -49,7 +50,7 @@ describe('promoteVersion', () => {
     const shards = () => store.list('models/shirts/current/').then((keys) => keys.filter((k) => k.endsWith('.bin')));
     expect(await shards()).toEqual(['v1', 'v2', 'v3'].map((v) => `models/shirts/current/${v}/weights.bin`));
     for (const json of held) {
-      const path = (JSON.parse(json.toString()) as tf.io.ModelJSON).weightsManifest[0]!.paths[0]!;
+      const path = (JSON.parse(json.toString()) as io.ModelJSON).weightsManifest[0]!.paths[0]!;
       expect(await store.exists(`models/shirts/current/${path}`)).toBe(true);
     }
     now = new Date(now.getTime() + 2 * 3600_000);
