@@ -7,8 +7,10 @@ import type { PipelineSpec } from '../pipelines/schema';
 
 export type StageName = 'ingest' | 'augment' | 'base' | 'extract' | 'train-head' | 'fine-tune' | 'train' | 'evaluate' | 'publish';
 
-/** How a stage's output came to be: computed now, read from the cache, or continued from a checkpoint. */
-/** `skipped`: the stage had nothing to do (augmentation that changes nothing). */
+/**
+ * How a stage's output came to be: computed now, read from the cache, continued
+ * from a checkpoint, or skipped (nothing to do: augmentation that changes nothing).
+ */
 export type StageOutcome = 'computed' | 'cached' | 'resumed' | 'skipped';
 
 export type Split = 'train' | 'validation' | 'test';
