@@ -81,16 +81,23 @@ export async function benchKerasExtract(options: BenchOptions = {}): Promise<Ext
       const x = toInputTensor(set);
       const apply: number[] = [];
       const predict: number[] = [];
-      try {
+      const graftReps = async (): Promise<void> => {
         for (let r = 0; r < reps; r++) {
           apply.push(await graftExtractRate(base, x, EXTRACT_BATCH, 'apply'));
           predict.push(await graftExtractRate(base, x, EXTRACT_BATCH, 'predict'));
         }
+      };
+      let keras: Awaited<ReturnType<typeof runPeer<PeerExtract>>>;
+      try {
+        // Graft's repetitions before and after Keras's: a change of load on the shared machine
+        // during the measurement then weighs on both sides, not on one.
+        await graftReps();
+        keras = await runPeer<PeerExtract>('extract.py', { arch: c.arch, images: file, batch: EXTRACT_BATCH, reps });
+        await graftReps();
       } finally {
         x.dispose();
         base.dispose();
       }
-      const keras = await runPeer<PeerExtract>('extract.py', { arch: c.arch, images: file, batch: EXTRACT_BATCH, reps });
       peer = keras.peer;
       const graft = median(apply);
       rows.push({

@@ -71,15 +71,19 @@ function extractSection(r: BenchRecord<ExtractBenchResult>): Section {
   const rows = r.result.rows;
   const slower = rows.filter((row) => row.ratio < 1);
   const md = [
-    `Frozen base, random weights, the same Fashion-MNIST images (resized to 32×32×3 for VGG16), batch ${rows[0]?.batchSize}; median of ${r.result.reps} run(s) per side. Graft is timed through \`extractFeatures\` (layer \`apply\` per batch, the library path) and through \`model.predict\`; Keras through \`model.predict\`.`,
+    `Frozen base, random weights, the same Fashion-MNIST images (resized to 32×32×3 for VGG16), batch ${rows[0]?.batchSize}; median of ${r.result.reps} run(s) for Keras and ${2 * r.result.reps} for Graft, half of them before Keras's and half after. Graft is timed through \`extractFeatures\` (layer \`apply\` per batch, the library path) and through \`model.predict\`; Keras through \`model.predict\`.`,
     '',
     table(['base', 'input', 'images', 'Graft extractFeatures (img/s)', 'Graft predict (img/s)', 'Keras predict (img/s)', 'Graft ÷ Keras'],
       rows.map((row) => [row.arch, row.inputShape.join('×'), int(row.images), int(row.graftApplyImagesPerSecond), int(row.graftPredictImagesPerSecond), int(row.kerasImagesPerSecond), ratio(row.ratio)])),
     '',
     '![extraction throughput](bench/results/extract.svg)',
     '',
-    slower.length === 0
-      ? 'Both sides hand every convolution to the same native TensorFlow kernels, so on the convolution-heavy bases throughput is set by the kernels, not by the language that calls them; where Graft leads, the likely difference is per-batch overhead on the Keras side (`predict` feeds batches through a tf.data pipeline into a traced function). Order of measurement: all Graft repetitions of a base, then the Keras ones; on a shared machine a change of load between the two shifts the ratio, which is why the table gives medians and the chart both Graft paths.'
+    'Repeated runs of this benchmark on the shared 2-core machine have given quite different ratios, from well below 1 to well above (the Keras side moves most), so read one run as a rough comparison, not a verdict.',
+    '',
+    rows.every((row) => row.ratio >= 0.85 && row.ratio <= 1.15)
+      ? 'About even (within 15%, which is the run-to-run spread on this shared machine): both sides hand every convolution to the same native TensorFlow kernels, and at these batch sizes the kernels, not the per-op dispatch of eager tfjs-node or the traced graph of Keras, set the pace. Running the frozen base as one optimized graph (fused conv + bias + ReLU) is what would move it.'
+      : slower.length === 0
+      ? 'Both sides hand every convolution to the same native TensorFlow kernels, so on the convolution-heavy bases throughput is set by the kernels, not by the language that calls them; where Graft leads, the likely difference is per-batch overhead on the Keras side (`predict` feeds batches through a tf.data pipeline into a traced function). On a shared machine the load changes during a measurement, which is why the Graft repetitions surround the Keras ones, the table gives medians, and the chart both Graft paths.'
       : `Graft is slower on ${slower.map((s) => s.arch).join(', ')}. Why: both sides run the same native kernels, but tfjs-node executes the model eagerly, one op per native call, with a JavaScript-side tensor per intermediate; Keras traces the whole forward pass into one graph function, which TensorFlow's Grappler optimizes (e.g. fusing conv + bias + ReLU into one oneDNN/Eigen kernel) and runs with inter-op parallelism. The gap is largest where ops are many and cheap. What would close it: running the frozen base as one graph (a SavedModel/GraphModel through \`tf.node.loadSavedModel\`, which executes through the session API with Grappler), larger extraction batches to amortize per-op dispatch, and \`predict\` instead of per-batch \`apply\` where the caller holds a whole shard.`,
   ].join('\n');
   const values = rows.flatMap((row) => [
