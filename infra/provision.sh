@@ -47,6 +47,7 @@ fi
 bash "$here/go-binaries.sh" &
 go_job=$!
 bash "$here/native-tf.sh"
+bash "$here/weights.sh"
 wait "$go_job"
 
 log "ready in $((SECONDS - started)) s"
