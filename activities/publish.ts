@@ -49,7 +49,7 @@ export function createPublishActivity(env: StageEnv) {
       }
       const stages = spec.mode === 'retrain' ? ['retrain' as const] : spec.fineTune ? ['transfer' as const, 'fine-tune' as const] : ['transfer' as const];
       const lineage = {
-        ...createLineage({ base: spec.base, mode: spec.mode, head: spec.head, fineTune: spec.fineTune, stages, model: full, baseModel, classNames: input.classNames }),
+        ...createLineage({ base: spec.base, mode: spec.mode, head: spec.head, fineTune: spec.fineTune, stages, model: full, baseModel, classNames: input.classNames, weightsSource: input.baseWeights ?? null }),
         pipeline: spec.name, version, runId: ctx.runId, specHash: ctx.specHash, dataFingerprint: input.fingerprint,
         graftVersion, testAccuracy: evaluation.testAccuracy, publishedAt: new Date().toISOString(),
       };

@@ -11,7 +11,7 @@ export type {
   PipelineSpec,
   PipelineTrain,
 } from './schema';
-export { MIN_BASE_INPUT_SIDE } from './rules';
+export { ARCHITECTURES, CATALOG as BASE_CATALOG, PRETRAINED_ARCHITECTURES } from '../lib/models/bases/catalog';
 export { checkPipeline, validatePipeline } from './validate';
 export type { PipelineCheck } from './validate';
 export type { PipelineProblem, SourcePosition } from './problems';

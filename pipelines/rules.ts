@@ -4,7 +4,8 @@
  * (its value would be raw input). Where two related fields could be blamed,
  * the one the user wrote is named.
  */
-import { resolvedInputShape } from './normalize';
+import { CATALOG, PRETRAINED_ARCHITECTURES } from '../lib/models/bases/catalog';
+import { resolvedInputShape, resolvedWeights } from './normalize';
 import type { SpecPath } from './problems';
 import type { PipelineFields } from './schema';
 
@@ -18,9 +19,6 @@ interface Rule {
   readonly reads: readonly SpecPath[];
   check(fields: PipelineFields): CrossFieldIssue | undefined;
 }
-
-/** Smallest input side each built-in base accepts (VGG16/MobileNet downsample by 32). */
-export const MIN_BASE_INPUT_SIDE = { vgg16: 32, mobilenet: 32, 'small-cnn': 8 } as const;
 
 const inputShapeMatches: Rule = {
   reads: [['dataset', 'imageSize'], ['dataset', 'channels'], ['base', 'inputShape']],
@@ -42,7 +40,7 @@ const imageLargeEnough: Rule = {
   check(fields) {
     const architecture = fields.base.architecture;
     if (!architecture) return undefined;
-    const min = MIN_BASE_INPUT_SIDE[architecture];
+    const min = CATALOG[architecture].minSide;
     const [h, w] = resolvedInputShape(fields);
     if (h >= min && w >= min) return undefined;
     return {
@@ -71,7 +69,58 @@ const earlyStoppingNeedsValidation: Rule = {
       : undefined,
 };
 
-const RULES: readonly Rule[] = [inputShapeMatches, imageLargeEnough, fineTuneNeedsTransfer, earlyStoppingNeedsValidation];
+const PRETRAINED_LIST = PRETRAINED_ARCHITECTURES.join(', ');
+
+const weightsNeedArchitecture: Rule = {
+  reads: [['base', 'weights'], ['base', 'uri']],
+  check: ({ base }) =>
+    base.weights !== undefined && base.uri
+      ? { path: ['base', 'weights'], message: 'applies to a built-in architecture; a base from uri brings its own weights: remove it' }
+      : undefined,
+};
+
+const imagenetWeightsExist: Rule = {
+  reads: [['base', 'weights'], ['base', 'architecture']],
+  check: ({ base }) =>
+    base.weights === 'imagenet' && base.architecture && CATALOG[base.architecture].pretrainedSide === null
+      ? {
+          path: ['base', 'weights'],
+          message: `imagenet weights exist for ${PRETRAINED_LIST} only; ${base.architecture} is a from-scratch architecture (mode: retrain)`,
+        }
+      : undefined,
+};
+
+const nothingToTransfer: Rule = {
+  reads: [['base', 'weights'], ['base', 'architecture'], ['mode']],
+  check: (fields) =>
+    fields.mode === 'transfer' && fields.base.architecture && resolvedWeights(fields) === 'random'
+      ? {
+          path: fields.base.weights !== undefined ? ['base', 'weights'] : ['base', 'architecture'],
+          message: `a random base has nothing to transfer: use ${PRETRAINED_LIST} with weights: imagenet, a pretrained model in base.uri, or mode: retrain to train ${fields.base.architecture} from scratch`,
+        }
+      : undefined,
+};
+
+const retrainStartsRandom: Rule = {
+  reads: [['base', 'weights'], ['mode']],
+  check: ({ base, mode }) =>
+    mode === 'retrain' && base.weights === 'imagenet'
+      ? { path: ['base', 'weights'], message: 'mode retrain trains from random weights; remove weights, or use mode transfer to start from imagenet' }
+      : undefined,
+};
+
+const inputSizeNeedsPretrainedBase: Rule = {
+  reads: [['base', 'inputSize'], ['base', 'architecture']],
+  check: ({ base }) =>
+    base.inputSize !== undefined && !(base.architecture && CATALOG[base.architecture].pretrainedSide !== null)
+      ? { path: ['base', 'inputSize'], message: `only ${PRETRAINED_LIST} resize images in the model; for other bases set dataset.imageSize` }
+      : undefined,
+};
+
+const RULES: readonly Rule[] = [
+  inputShapeMatches, imageLargeEnough, fineTuneNeedsTransfer, earlyStoppingNeedsValidation,
+  weightsNeedArchitecture, imagenetWeightsExist, nothingToTransfer, retrainStartsRandom, inputSizeNeedsPretrainedBase,
+];
 
 /** Problems of the rules whose fields are all valid; `failedPaths` are the paths that failed. */
 export function crossFieldIssues(fields: PipelineFields, failedPaths: readonly SpecPath[]): CrossFieldIssue[] {

@@ -23,8 +23,10 @@ import { crossFieldIssues } from './rules';
 import { cronProblem, intervalSeconds } from './schedule-syntax';
 import { showValue } from './show-value';
 
-export const ARCHITECTURES = ['vgg16', 'mobilenet', 'small-cnn'] as const;
-export type Architecture = (typeof ARCHITECTURES)[number];
+import { ARCHITECTURES, MIN_NETWORK_SIDE } from '../lib/models/bases/catalog';
+
+export { ARCHITECTURES };
+export type { Architecture } from '../lib/models/bases/catalog';
 
 const SIDE = integerIn(1, 4096);
 
@@ -106,6 +108,10 @@ const augment = section({
 
 const base = section({
   architecture: oneOf(ARCHITECTURES).nullable().default(null),
+  /** Filled from the architecture (imagenet where it has such weights, else random); see `normalize`. */
+  weights: oneOf(['imagenet', 'random']).optional(),
+  /** Side an EfficientNet-Lite runs at (images are resized in the model); filled with the side it was trained at. */
+  inputSize: integerIn(MIN_NETWORK_SIDE, 1024).optional(),
   uri: text('a model URI: file://…, http(s)://… or s3://<bucket>/<key>', /^(?:file|https?|s3):\/\/\S+$/)
     .nullable()
     .default(null),

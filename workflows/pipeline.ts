@@ -2,7 +2,7 @@ import { ActivityFailure, ApplicationFailure, log, proxyActivities, setHandler, 
 import type { ActivityOptions } from '@temporalio/workflow';
 import type { GraftActivities } from '../activities';
 import type {
-  EpochMetrics, ExtractResult, ModelRef, RunContext, ShardRef, StageName, StageReport, StageResult,
+  BaseWeightsRef, EpochMetrics, ExtractResult, ModelRef, RunContext, ShardRef, StageName, StageReport, StageResult,
 } from '../activities/contracts';
 import type { PipelineSpec } from '../pipelines/schema';
 import type { PipelineRunResult, RunProgress, StageProgress } from './progress';
@@ -130,6 +130,7 @@ export async function pipelineWorkflow(input: PipelineRunInput): Promise<Pipelin
     const classNames = ingested.classNames;
     let finalModel: ModelRef;
     let publishOnBase: ModelRef | undefined;
+    let baseWeights: BaseWeightsRef | null = null;
 
     if (spec.mode === 'retrain') {
       const [trained] = await stage('train', [() => gpu.trainImages({ ctx, spec, numClasses, train: trainShards, validation })]);
@@ -139,6 +140,7 @@ export async function pipelineWorkflow(input: PipelineRunInput): Promise<Pipelin
       finalModel = trained.model;
     } else {
       const [base] = await stage('base', [() => gpu.prepareBase({ ctx, base: spec.base })]);
+      baseWeights = base.weights ?? null;
       const extract = (shards: ShardRef[]) => shards.map((source) => () => gpu.extractShard({ ctx, base: base.model, source }));
       const extracted: ExtractResult[] = await stage('extract', [...extract(trainShards), ...extract(validation), ...extract(test)]);
       const features = extracted.map((r) => r.shard);
@@ -169,7 +171,7 @@ export async function pipelineWorkflow(input: PipelineRunInput): Promise<Pipelin
     const publishState: StageProgress = { status: 'running', done: 0, total: 1, seconds: 0 };
     progress.stages.publish = publishState;
     const published = await cpu.publish({
-      ctx, spec, model: finalModel, ...(publishOnBase ? { base: publishOnBase } : {}), classNames,
+      ctx, spec, model: finalModel, ...(publishOnBase ? { base: publishOnBase } : {}), baseWeights, classNames,
       fingerprint: ingested.fingerprint, evaluation, histories, stages: reports,
       evaluations: progress.evaluations, promoteMargin: spec.schedule?.promoteMargin ?? 0,
     }).catch((err: unknown) => {

@@ -32,6 +32,7 @@ export const commands: Command[] = [
   lazy('dev', () => (require('./dev') as typeof import('./dev')).devCommand),
   lazy('gc', () => (require('./gc') as typeof import('./gc')).gcCommand),
   lazy('predict', () => (require('./predict') as typeof import('./predict')).predictCommand),
+  lazy('classify', () => (require('./classify') as typeof import('./classify')).classifyCommand),
   lazy('demo', () => (require('./demo') as typeof import('./demo')).demoCommand),
 ];
 /* eslint-enable @typescript-eslint/no-require-imports */

@@ -8,6 +8,12 @@ export interface ModelLineage {
   readonly format: 'graft-lineage/1';
   readonly base: {
     readonly architecture: Architecture | null;
+    /** imagenet or random for a built-in architecture; null for a base from a uri. */
+    readonly weights: 'imagenet' | 'random' | null;
+    /** The pretrained weights' package and checksums, when the base started from them. */
+    readonly weightsSource: { readonly package: string; readonly sha256: string; readonly wheelSha256: string } | null;
+    /** Side an EfficientNet-Lite ran at (the model resizes to it); null for others. */
+    readonly inputSize: number | null;
     readonly uri: string | null;
     readonly inputShape: readonly number[];
     readonly alpha: number | null;
@@ -41,6 +47,7 @@ export interface LineageInput {
   readonly baseModel: tf.LayersModel;
   readonly classNames?: readonly string[] | null;
   readonly inputScale?: number;
+  readonly weightsSource?: { readonly package: string; readonly sha256: string; readonly wheelSha256: string } | null;
 }
 
 export function createLineage(input: LineageInput): ModelLineage {
@@ -51,6 +58,9 @@ export function createLineage(input: LineageInput): ModelLineage {
     format: 'graft-lineage/1',
     base: {
       architecture: input.base.architecture ?? null,
+      weights: input.base.architecture ? (input.mode === 'retrain' ? 'random' : (input.base.weights ?? null)) : null,
+      weightsSource: input.weightsSource ?? null,
+      inputSize: input.base.inputSize ?? null,
       uri: input.base.uri ?? null,
       inputShape: [...input.base.inputShape],
       alpha: input.base.architecture === 'mobilenet' ? (input.base.alpha ?? 1) : null,

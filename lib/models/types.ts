@@ -3,11 +3,17 @@
  * (docs/spec.md), so a normalized spec section can be passed straight in.
  */
 
-export type Architecture = 'vgg16' | 'mobilenet' | 'small-cnn';
+import type { Architecture, BaseWeights } from './bases/catalog';
+
+export type { Architecture, BaseWeights };
 
 /** `base` section: exactly one of `architecture` / `uri`. */
 export interface BaseSpec {
   readonly architecture?: Architecture | null;
+  /** imagenet (EfficientNet-Lite only) or random; the spec fills it from the architecture. */
+  readonly weights?: BaseWeights | null;
+  /** Side an EfficientNet-Lite runs at; images of another size are resized in the model. */
+  readonly inputSize?: number | null;
   readonly uri?: string | null;
   /** [h, w, c]. */
   readonly inputShape: readonly number[];

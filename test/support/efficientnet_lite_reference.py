@@ -60,23 +60,26 @@ def load_safetensors(path: str) -> Weights:
     return weights
 
 
-def block_plan(weights: Weights) -> List[Tuple[int, int]]:
-    """(kernel, stride) of every block, from the table, checked against the weights."""
+def block_strides(weights: Weights) -> List[int]:
+    """Each block's stride, from the table, after checking the weights match it."""
     count = len({name.split(".")[1] for name in weights if name.startswith("_blocks.")})
     matches = [r for r in REPEATS.values() if sum(r) == count]
     if not matches:
         raise ValueError(f"{count} blocks: not an EfficientNet-Lite0/1/2")
-    plan: List[Tuple[int, int]] = []
+    strides: List[int] = []
     for (kernel, stride, expand), repeats in zip(STAGES, matches[0]):
         for i in range(repeats):
-            b = len(plan)
-            k = weights[f"_blocks.{b}._depthwise_conv.weight"].shape[-1]
-            has_expand = f"_blocks.{b}._expand_conv.weight" in weights
-            if k != kernel or has_expand != (expand != 1):
-                raise ValueError(f"block {b}: kernel {k}, expand conv {has_expand}; "
-                                 f"table says kernel {kernel}, expand ratio {expand}")
-            plan.append((kernel, stride if i == 0 else 1))
-    return plan
+            p = f"_blocks.{len(strides)}."
+            depthwise = weights[p + "_depthwise_conv.weight"].shape  # (C, 1, k, k)
+            project = weights[p + "_project_conv.weight"].shape  # (O, C, 1, 1)
+            expand_conv = weights.get(p + "_expand_conv.weight")  # (C, I, 1, 1), absent if ratio 1
+            in_ch = depthwise[0] if expand_conv is None else expand_conv.shape[1]
+            if (depthwise[2:] != (kernel, kernel) or project[1] != depthwise[0]
+                    or depthwise[0] != in_ch * expand or (expand_conv is None) != (expand == 1)):
+                raise ValueError(f"block {len(strides)}: weights {depthwise} / {project} do not match "
+                                 f"the table's kernel {kernel}, expand ratio {expand}")
+            strides.append(stride if i == 0 else 1)
+    return strides
 
 
 def pad_same(x: np.ndarray, kernel: int, stride: int) -> np.ndarray:
@@ -124,10 +127,9 @@ def conv_stem(x: np.ndarray, weight: np.ndarray, stride: int) -> np.ndarray:
 
 def conv_depthwise(x: np.ndarray, weight: np.ndarray, stride: int) -> np.ndarray:
     """Depthwise conv as a weighted sum of shifted views; weight is (C, 1, k, k)."""
-    out = None
+    out = 0.0
     for i, j, view in taps(x, weight.shape[-1], stride):
-        term = view * weight[:, 0, i, j]
-        out = term if out is None else out + term
+        out = out + view * weight[:, 0, i, j]
     return out
 
 
@@ -148,7 +150,7 @@ def forward(w: Weights, pixels: np.ndarray) -> np.ndarray:
     """[N, H, W, 3] pixels in 0..255 -> [N, 1000] softmax probabilities."""
     x = (pixels.astype(np.float64) - 127.0) / 128.0  # the Lite models' training preprocessing
     x = relu6(batch_norm(conv_stem(x, w["_conv_stem.weight"], 2), w, "_bn0"))
-    for b, (_kernel, stride) in enumerate(block_plan(w)):
+    for b, stride in enumerate(block_strides(w)):
         x = mbconv(x, w, b, stride)
     x = relu6(batch_norm(conv_1x1(x, w["_conv_head.weight"]), w, "_bn1"))
     feats = x.mean(axis=(1, 2))
