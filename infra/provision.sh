@@ -3,7 +3,10 @@
 #   1. system packages (Fashion-MNIST data, Chromium for the report test);
 #   2. npm dependencies, with install scripts off (see below);
 #   3. native TensorFlow for @tensorflow/tfjs-node (infra/native-tf.sh);
-#   4. the pinned Temporal CLI and MinIO server (infra/go-binaries.sh).
+#   4. the pinned Temporal CLI and MinIO server (infra/go-binaries.sh);
+#   5. the ImageNet weights of the EfficientNet-Lite bases, their class names
+#      and sample photos (infra/weights.sh), and the numpy venv of the test's
+#      independent reference (infra/reference-venv.sh).
 # A warm run only checks and takes a few seconds.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -48,6 +51,7 @@ bash "$here/go-binaries.sh" &
 go_job=$!
 bash "$here/native-tf.sh"
 bash "$here/weights.sh"
+bash "$here/reference-venv.sh" >/dev/null
 wait "$go_job"
 
 log "ready in $((SECONDS - started)) s"
