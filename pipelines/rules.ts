@@ -74,7 +74,7 @@ const PRETRAINED_LIST = PRETRAINED_ARCHITECTURES.join(', ');
 const weightsNeedArchitecture: Rule = {
   reads: [['base', 'weights'], ['base', 'uri']],
   check: ({ base }) =>
-    base.weights !== undefined && base.uri
+    base.weights != null && base.uri
       ? { path: ['base', 'weights'], message: 'applies to a built-in architecture; a base from uri brings its own weights: remove it' }
       : undefined,
 };
@@ -95,7 +95,7 @@ const nothingToTransfer: Rule = {
   check: (fields) =>
     fields.mode === 'transfer' && fields.base.architecture && resolvedWeights(fields) === 'random'
       ? {
-          path: fields.base.weights !== undefined ? ['base', 'weights'] : ['base', 'architecture'],
+          path: fields.base.weights != null ? ['base', 'weights'] : ['base', 'architecture'],
           message: `a random base has nothing to transfer: use ${PRETRAINED_LIST} with weights: imagenet, a pretrained model in base.uri, or mode: retrain to train ${fields.base.architecture} from scratch`,
         }
       : undefined,
@@ -112,7 +112,7 @@ const retrainStartsRandom: Rule = {
 const inputSizeNeedsPretrainedBase: Rule = {
   reads: [['base', 'inputSize'], ['base', 'architecture']],
   check: ({ base }) =>
-    base.inputSize !== undefined && !(base.architecture && CATALOG[base.architecture].pretrainedSide !== null)
+    base.inputSize != null && !(base.architecture && CATALOG[base.architecture].pretrainedSide !== null)
       ? { path: ['base', 'inputSize'], message: `only ${PRETRAINED_LIST} resize images in the model; for other bases set dataset.imageSize` }
       : undefined,
 };

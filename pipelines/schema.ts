@@ -61,6 +61,8 @@ const dataset = section({
     validation: numberIn(0, 1, { exclusiveMax: true }).default(0.1),
     test: numberIn(0, 1, { exclusiveMax: true }).default(0.1),
     seed: integer().default(42),
+    /** Labelled training images kept per class after the split; validation and test stay the same. */
+    trainPerClass: integerIn(1, 10_000_000).nullable().default(null),
   })
     .refine((split) => split.validation + split.test < 1, {
       error: (issue) => {
@@ -109,9 +111,9 @@ const augment = section({
 const base = section({
   architecture: oneOf(ARCHITECTURES).nullable().default(null),
   /** Filled from the architecture (imagenet where it has such weights, else random); see `normalize`. */
-  weights: oneOf(['imagenet', 'random']).optional(),
+  weights: oneOf(['imagenet', 'random']).nullable().optional(),
   /** Side an EfficientNet-Lite runs at (images are resized in the model); filled with the side it was trained at. */
-  inputSize: integerIn(MIN_NETWORK_SIDE, 1024).optional(),
+  inputSize: integerIn(MIN_NETWORK_SIDE, 1024).nullable().optional(),
   uri: text('a model URI: file://…, http(s)://… or s3://<bucket>/<key>', /^(?:file|https?|s3):\/\/\S+$/)
     .nullable()
     .default(null),

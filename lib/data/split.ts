@@ -20,8 +20,9 @@ export function splitCounts(n: number, options: DatasetSplitOptions): { validati
 /**
  * Splits every class on its own (stratified): the class's images are shuffled
  * with a stream keyed by (seed, class); the first round(n·validation) go to
- * validation, the next round(n·test) to test, the rest to train. Each split
- * keeps dataset order, so the result depends only on the data and the seed.
+ * validation, the next round(n·test) to test, the rest to train (the first
+ * `trainPerClass` of them, when set). Each split keeps dataset order, so the
+ * result depends only on the data and the seed.
  */
 export function splitDataset(ds: ImageDataset, options: DatasetSplitOptions): DatasetSplits {
   const { validation, test, seed } = options;
@@ -35,7 +36,8 @@ export function splitDataset(ds: ImageDataset, options: DatasetSplitOptions): Da
     const counts = splitCounts(idx.length, options);
     parts[1].push(...order.slice(0, counts.validation));
     parts[2].push(...order.slice(counts.validation, counts.validation + counts.test));
-    parts[0].push(...order.slice(counts.validation + counts.test));
+    const train = order.slice(counts.validation + counts.test);
+    parts[0].push(...(options.trainPerClass != null ? train.slice(0, options.trainPerClass) : train));
   });
   const [train, val, tst] = parts.map((p) => datasetSubset(ds, p.sort((a, b) => a - b))) as [ImageDataset, ImageDataset, ImageDataset];
   return { train, validation: val, test: tst };

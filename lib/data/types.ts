@@ -36,6 +36,12 @@ export interface DatasetSplitOptions {
   /** Fraction of each class for test, in [0, 1). */
   readonly test: number;
   readonly seed: number;
+  /**
+   * Labelled training images kept per class (the rest of the train part is
+   * left out); null keeps them all. Validation and test do not depend on it,
+   * so runs with different label budgets are judged on the same images.
+   */
+  readonly trainPerClass?: number | null;
 }
 
 /** What to do with a file that cannot be decoded. */

@@ -8,6 +8,8 @@ import type { io } from '@tensorflow/tfjs-core';
 import type { CacheWriter } from '../store/cache-writer';
 import type { StageCache } from '../store/cache';
 import { sha256Hex } from '../store/cache-key';
+// Graft's Resizing layer replaces tfjs's under Keras's class name: registered before any model loads.
+import '../models/bases/resizing-layer';
 
 export const MODEL_JSON = 'model.json';
 export const MODEL_WEIGHTS = 'weights.bin';

@@ -25,7 +25,8 @@ dataset:
   imageSize: 28
   channels: 1
 base:
-  architecture: small-cnn
+  architecture: efficientnet-lite0
+  inputSize: 32
 train:
   epochs: 1
 `;
@@ -68,11 +69,11 @@ const CLI_CASES: { id: string; what: string; args: () => string[]; names: RegExp
   { id: 'range-channels', what: 'dataset.channels of 2', args: () => ['validate', write('c13.yaml', edit('channels: 1', 'channels: 2'))], names: /dataset\.channels/ },
   { id: 'unknown-top-key', what: 'a misspelt top-level key (trian)', args: () => ['validate', write('c14.yaml', edit('train:', 'trian:'))], names: /trian/ },
   { id: 'unknown-nested-key', what: 'an unknown key inside augment', args: () => ['validate', write('c15.yaml', `${VALID}augment:\n  rotation: 10\n`)], names: /rotation/ },
-  { id: 'missing-dataset', what: 'no dataset section', args: () => ['validate', write('c16.yaml', 'name: x\nbase:\n  architecture: small-cnn\n')], names: /dataset/ },
+  { id: 'missing-dataset', what: 'no dataset section', args: () => ['validate', write('c16.yaml', 'name: x\nbase:\n  architecture: efficientnet-lite0\n')], names: /dataset/ },
   { id: 'bad-name', what: 'a pipeline name with spaces and capitals', args: () => ['validate', write('c17.yaml', edit('name: bad-input', 'name: My Pipeline'))], names: /name/ },
-  { id: 'base-both', what: 'base with both architecture and uri', args: () => ['validate', write('c18.yaml', edit('architecture: small-cnn', 'architecture: small-cnn\n  uri: file:///tmp/m/model.json'))], names: /base/ },
-  { id: 'unknown-architecture', what: 'an unknown base architecture', args: () => ['validate', write('c19.yaml', edit('small-cnn', 'resnet'))], names: /base\.architecture/ },
-  { id: 'image-too-small', what: 'images too small for the base (28 px for vgg16)', args: () => ['validate', write('c20.yaml', edit('small-cnn', 'vgg16'))], names: /too small for base vgg16/ },
+  { id: 'base-both', what: 'base with both architecture and uri', args: () => ['validate', write('c18.yaml', edit('architecture: efficientnet-lite0', 'architecture: efficientnet-lite0\n  uri: file:///tmp/m/model.json'))], names: /base/ },
+  { id: 'unknown-architecture', what: 'an unknown base architecture', args: () => ['validate', write('c19.yaml', edit('efficientnet-lite0', 'resnet'))], names: /base\.architecture/ },
+  { id: 'image-too-small', what: 'images too small for the base (28 px for vgg16)', args: () => ['validate', write('c20.yaml', edit('efficientnet-lite0', 'vgg16'))], names: /too small for base vgg16/ },
   { id: 'fine-tune-retrain', what: 'fineTune with mode retrain', args: () => ['validate', write('c21.yaml', `${VALID}mode: retrain\nfineTune:\n  topLayers: 2\n`)], names: /fineTune/ },
   { id: 'repeated-class', what: 'a class listed twice', args: () => ['validate', write('c22.yaml', edit('classes: [0, 1]', 'classes: [0, 0]'))], names: /dataset\.classes/ },
   { id: 'bad-source-scheme', what: 'a dataset source with an unknown scheme', args: () => ['validate', write('c23.yaml', edit('idx:///usr', 'ftp:///usr'))], names: /dataset\.source/ },
@@ -133,7 +134,7 @@ describe('bad data, models and stores fail the run at once, non-retryable, with 
     { id: 'class-out-of-range', what: 'a class index the dataset does not have', stage: 'ingest', type: 'DataError', names: /class index 42 is out of range/, spec: async () => ({ dataset: fm({ classes: [0, 42] }) }) },
     { id: 'missing-bucket', what: 'an s3:// dataset in a bucket other than the store\'s', stage: 'ingest', type: 'DataError', names: /not "graft-chaos-no-such-bucket"/, spec: async () => ({ dataset: fm({ source: 's3://graft-chaos-no-such-bucket/images/' }) }) },
     { id: 'empty-s3-prefix', what: 'an s3:// dataset prefix with no objects', stage: 'ingest', type: 'DataError', names: /no class sub-prefixes/, spec: async () => ({ dataset: fm({ source: `s3://${stack.bucket}/no/images/here/`, classes: null }) }) },
-    { id: 'unknown-cut-layer', what: 'base.cutAt naming a layer the base does not have', stage: 'base', type: 'ModelError', names: /no_such_layer/, spec: async () => ({ dataset: fm(), augment: { copies: 0 }, base: { architecture: 'small-cnn', inputShape: [28, 28, 1], cutAt: 'no_such_layer' } }) },
+    { id: 'unknown-cut-layer', what: 'base.cutAt naming a layer the base does not have', stage: 'base', type: 'ModelError', names: /no_such_layer/, spec: async () => ({ dataset: fm(), augment: { copies: 0 }, base: { architecture: 'efficientnet-lite0', inputSize: 32, cutAt: 'no_such_layer' } }) },
     { id: 'model-uri-404', what: 'a base model URI that answers 404', stage: 'base', type: 'ModelError', names: /not found/, spec: async () => ({ dataset: fm(), augment: { copies: 0 }, base: { uri: modelUrl, inputShape: [28, 28, 1] } }) },
     { id: 'unknown-unfreeze-layer', what: 'fineTune.fromLayer naming a layer the base does not have', stage: 'fine-tune', type: 'ModelError', names: /no_such_layer/, spec: async () => ({ dataset: fm(), augment: { copies: 0 }, train: { epochs: 1, batchSize: 16 }, fineTune: { fromLayer: 'no_such_layer', epochs: 1 } }) },
   ];

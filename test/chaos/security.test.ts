@@ -55,7 +55,7 @@ queues:
   gpu: ${queues.gpu}
 `;
     const good = path.join(dir, 'good.yaml');
-    fs.writeFileSync(good, spec('sec-ok', 'architecture: small-cnn'));
+    fs.writeFileSync(good, spec('sec-ok', 'architecture: efficientnet-lite0\n  inputSize: 32'));
     const bad = path.join(dir, 'bad.yaml');
     fs.writeFileSync(bad, spec('sec-fail', `uri: s3://chaos-sec/no/such/model.json\n  inputShape: [28, 28, 1]`));
     const ok = await graft(['--verbose', 'run', good, '--wait'], env);

@@ -63,7 +63,7 @@ const outcomes = (result: PipelineRunResult) => Object.fromEntries(result.stages
 
 describe('transfer pipeline with fine-tuning', () => {
   let first: PipelineRunResult;
-  const spec = () => smallPipeline(stack, { fineTune: { topLayers: 2, epochs: 1, learningRate: 0.0001 } });
+  const spec = () => smallPipeline(stack, { fineTune: { topLayers: 4, epochs: 1, learningRate: 0.0001 } });
 
   test('an end-to-end run computes every stage and publishes a model with its report', async () => {
     first = await run(spec());
@@ -98,7 +98,7 @@ describe('transfer pipeline with fine-tuning', () => {
 
   test('a changed augment setting recomputes augment and what depends on it, nothing before', async () => {
     const changed = smallPipeline(stack, {
-      fineTune: { topLayers: 2, epochs: 1, learningRate: 0.0001 },
+      fineTune: { topLayers: 4, epochs: 1, learningRate: 0.0001 },
       augment: { rotationRange: 25, widthShiftRange: 0.1, copies: 1, seed: 5 },
     });
     const result = await run(changed);
@@ -228,6 +228,7 @@ test('a worker killed mid-training is replaced and training resumes from its las
   const spec = smallPipeline(stack, {
     name: 'itest-kill',
     mode: 'retrain',
+    base: { architecture: 'small-cnn' },
     dataset: { source: 'idx:///usr/share/datasets/fashion-mnist', classes: [0, 1], limitPerClass: 300, split: { validation: 0.1, test: 0.1, seed: 2 }, imageSize: 28, channels: 1 },
     augment: { copies: 0 },
     train: { epochs: 6, batchSize: 32 },

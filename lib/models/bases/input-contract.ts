@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-node';
 import { ModelError } from '../../errors';
+import { Resizing } from './resizing-layer';
 
 /**
  * What a base's weights expect of an image: its size, its channels and the
@@ -17,8 +18,8 @@ export interface InputContract {
 
 /**
  * The contract as layers on an input of pixels scaled to [0, 1] (what Graft's
- * stages feed): `resize` (bilinear, tfjs's Resizing layer, which aligns
- * corners) when the size differs, `gray_to_rgb` (the one channel three
+ * stages feed): `resize` (bilinear with half-pixel centres, as Keras's
+ * Resizing layer) when the size differs, `gray_to_rgb` (the one channel three
  * times) for a gray input to a colour network, then `normalize`.
  */
 export function applyInputContract(input: tf.SymbolicTensor, contract: InputContract): tf.SymbolicTensor {
@@ -26,7 +27,7 @@ export function applyInputContract(input: tf.SymbolicTensor, contract: InputCont
   let x = input;
   const [height, width] = contract.size;
   if (h !== height || w !== width) {
-    x = tf.layers.resizing({ height, width, interpolation: 'bilinear', name: 'resize' }).apply(x) as tf.SymbolicTensor;
+    x = new Resizing({ height, width, interpolation: 'bilinear', name: 'resize' }).apply(x) as tf.SymbolicTensor;
   }
   if (c === 1 && contract.channels === 3) {
     x = tf.layers.concatenate({ axis: -1, name: 'gray_to_rgb' }).apply([x, x, x]) as tf.SymbolicTensor;

@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs-node';
 import { ModelError, isGraftError } from '../../errors';
 import { locationIOHandler } from './io-handler';
 import { resolveModelUri, type ModelIOOptions } from './resolve';
+// Graft's Resizing layer replaces tfjs's under Keras's class name: registered before any model loads.
+import '../bases/resizing-layer';
 
 /** Loads a tfjs LayersModel from a file://, http(s):// or s3:// URI. */
 export async function loadModelFromUri(uri: string, opts: ModelIOOptions = {}): Promise<tf.LayersModel> {

@@ -16,6 +16,7 @@ augment:
 base:
   architecture: small-cnn
   inputShape: [28, 28, 1]
+mode: retrain
 `;
 
 describe('graft preview', () => {

@@ -79,12 +79,12 @@ describe('graft validate', () => {
   afterAll(() => dir.remove());
 
   it('prints an OK line per valid file and exits 0', async () => {
-    const files = ['fmnist-pretrain.yaml', 'vgg16-seed.yaml'].map((f) => join(EXAMPLES, f));
+    const files = ['fmnist-pretrain.yaml', 'fmnist-transfer.yaml'].map((f) => join(EXAMPLES, f));
     const { code, stderr, out } = await run(['validate', ...files]);
     expect(code).toBe(0);
     expect(stderr).toEqual([]);
     expect(out).toMatch(/^✓ fmnist-pretrain: valid, 0 problems \(.*fmnist-pretrain\.yaml, spec hash [0-9a-f]{12}\)$/m);
-    expect(out).toMatch(/^✓ vgg16-seed: valid/m);
+    expect(out).toMatch(/^✓ fmnist-transfer: valid/m);
   });
 
   it('prints the normalized spec with --print', async () => {
@@ -94,7 +94,7 @@ describe('graft validate', () => {
   });
 
   it('prints every problem line of every bad file, after the good ones, and exits 2', async () => {
-    const bad1 = dir.write('bad1.yaml', 'name: bad1\ndataset: { source: idx:///d }\nbase: { architecture: vgg16 }\ntrain: { epochs: 0 }\n');
+    const bad1 = dir.write('bad1.yaml', 'name: bad1\ndataset: { source: idx:///d }\nbase: { architecture: vgg16 }\ntrain: { epochs: 0 }\nmode: retrain\n');
     const bad2 = dir.write('bad2.yaml', 'name: bad2\ndataset: { source: nope }\nbase: {}\n');
     const { code, out, stderr } = await run(['validate', bad1, join(EXAMPLES, 'head-dense.yaml'), bad2]);
     expect(code).toBe(2);

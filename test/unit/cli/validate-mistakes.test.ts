@@ -19,7 +19,7 @@ type Plain = Record<string, unknown>;
 const VALID: Plain = {
   name: 'ok',
   dataset: { source: 'idx:///data/fashion-mnist', classes: [0, 1], imageSize: 28, channels: 1 },
-  base: { architecture: 'small-cnn' },
+  base: { architecture: 'efficientnet-lite0' },
   train: { epochs: 1 },
 };
 
@@ -70,8 +70,21 @@ const MISTAKES: Mistake[] = [
   { what: 'neither base architecture nor uri', patch: { base: { architecture: undefined, cutAt: 'pool3' } }, path: 'base', says: 'exactly one of architecture / uri' },
   { what: 'unknown architecture', patch: { base: { architecture: 'resnet50' } }, path: 'base.architecture', says: 'vgg16 | mobilenet | small-cnn' },
   { what: 'base uri with an unsupported scheme', patch: { base: { architecture: undefined, uri: 'ftp://host/model.json' } }, path: 'base.uri', says: 'file://' },
-  { what: 'image too small for vgg16', patch: { dataset: { imageSize: 16, channels: 3 }, base: { architecture: 'vgg16' } }, path: 'dataset.imageSize', says: 'too small for base vgg16' },
-  { what: 'image too small for small-cnn', patch: { dataset: { imageSize: undefined, channels: undefined }, base: { inputShape: [4, 4, 1] } }, path: 'base.inputShape', says: 'at least 8x8' },
+  { what: 'image too small for vgg16', patch: { dataset: { imageSize: 16, channels: 3 }, base: { architecture: 'vgg16' }, mode: 'retrain' }, path: 'dataset.imageSize', says: 'too small for base vgg16' },
+  { what: 'image too small for small-cnn', patch: { dataset: { imageSize: undefined, channels: undefined }, base: { architecture: 'small-cnn', inputShape: [4, 4, 1] }, mode: 'retrain' }, path: 'base.inputShape', says: 'at least 8x8' },
+  {
+    what: 'transfer from a from-scratch architecture',
+    patch: { base: { architecture: 'small-cnn' } },
+    path: 'base.architecture',
+    says: 'a random base has nothing to transfer: use efficientnet-lite0, efficientnet-lite1, efficientnet-lite2 with weights: imagenet, a pretrained model in base.uri, or mode: retrain to train small-cnn from scratch',
+  },
+  { what: 'transfer from random weights the user asked for', patch: { base: { weights: 'random' } }, path: 'base.weights', says: 'a random base has nothing to transfer' },
+  { what: 'imagenet weights on vgg16', patch: { dataset: { imageSize: 32 }, base: { architecture: 'vgg16', weights: 'imagenet' } }, path: 'base.weights', says: 'imagenet weights exist for efficientnet-lite0, efficientnet-lite1, efficientnet-lite2 only' },
+  { what: 'unknown weights', patch: { base: { weights: 'coco' } }, path: 'base.weights', says: 'imagenet | random' },
+  { what: 'weights with a base from uri', patch: { base: { architecture: undefined, uri: 's3://graft/models/x/model.json', weights: 'imagenet' } }, path: 'base.weights', says: 'a base from uri brings its own weights' },
+  { what: 'imagenet weights in retrain mode', patch: { mode: 'retrain', base: { weights: 'imagenet' } }, path: 'base.weights', says: 'mode retrain trains from random weights' },
+  { what: 'inputSize on small-cnn', patch: { mode: 'retrain', base: { architecture: 'small-cnn', inputSize: 64 } }, path: 'base.inputSize', says: 'only efficientnet-lite0, efficientnet-lite1, efficientnet-lite2 resize images in the model' },
+  { what: 'inputSize below the smallest network side', patch: { base: { inputSize: 16 } }, path: 'base.inputSize', says: 'from 32 to 1024' },
   { what: 'inputShape contradicting imageSize', patch: { base: { inputShape: [32, 32, 1] } }, path: 'base.inputShape', says: 'must match dataset.imageSize' },
   { what: 'unknown mode', patch: { mode: 'finetune' }, path: 'mode', says: 'transfer | retrain' },
   { what: 'misspelt head strategy', patch: { head: { strategy: 'dence' } }, path: 'head.strategy', says: 'did you mean "dense"' },

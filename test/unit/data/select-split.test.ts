@@ -82,3 +82,23 @@ describe('splitDataset', () => {
     expect([s.train.labels.length, s.validation.labels.length, s.test.labels.length]).toEqual([60, 0, 0]);
   });
 });
+
+describe('splitDataset with trainPerClass (label budgets)', () => {
+  const ds = toyDataset(3, 40);
+  const options = { validation: 0.1, test: 0.5, seed: 11 };
+
+  it('keeps N training images per class and leaves validation and test exactly as without it', () => {
+    const all = splitDataset(ds, options);
+    for (const budget of [1, 5, 15]) {
+      const limited = splitDataset(ds, { ...options, trainPerClass: budget });
+      expect(pixelsOf(limited.test)).toEqual(pixelsOf(all.test));
+      expect(pixelsOf(limited.validation)).toEqual(pixelsOf(all.validation));
+      const counts = [0, 0, 0];
+      limited.train.labels.forEach((l) => counts[l]!++);
+      expect(counts).toEqual([budget, budget, budget]);
+      // A smaller budget's images are part of a larger one's.
+      const larger = new Set(pixelsOf(splitDataset(ds, { ...options, trainPerClass: budget + 1 }).train));
+      expect(pixelsOf(limited.train).every((p) => larger.has(p))).toBe(true);
+    }
+  });
+});

@@ -8,6 +8,9 @@ import { createSummaryCommand } from '../../../cli/commands/summary';
 import { buildHead, disposeModels, savePublishedModel, type StageSummary } from '../../../lib/models';
 import { MemoryStore } from '../../support/memory-store';
 
+/** EfficientNet-Lite0 without top: 3,328,992 conv weights + 4 × 21,008 BN channels (gamma, beta, moving mean, variance). */
+const EFFICIENTNET_LITE0_PARAMS = 3_328_992 + 4 * 21_008;
+
 describe('graft summary / graft predict', () => {
   let dir: string;
   beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'graft-cli-')); });
@@ -18,8 +21,9 @@ dataset:
   source: idx:///nowhere/fashion-mnist
   classes: [0, 1, 2]
 base:
-  architecture: small-cnn
+  architecture: efficientnet-lite0
   inputShape: [28, 28, 1]
+  inputSize: 32
 head:
   strategy: dense
   hidden: [16]
@@ -33,26 +37,28 @@ ${extra}`;
     const text = io.stdout.join('\n');
     expect(text).toMatch(/Stage 1: transfer/);
     expect(text).toMatch(/Stage 2: fine-tune/);
-    // small-cnn (no bias): convs 288+18432+73728, BN 4×(32+64+128); head 1152·16+16 and 16·3+3.
-    const base = 288 + 18_432 + 73_728 + 4 * 224;
-    const head = 1152 * 16 + 16 + 16 * 3 + 3;
+    // The base is EfficientNet-Lite0 without its classifier, as TF-Hub's lite0 feature vector counts it:
+    // convs (no bias) 3,328,992 + BN 4×21,008 channels. Its output is the pooled 1280 features,
+    // so the head is 1280·16+16 and 16·3+3.
+    const base = EFFICIENTNET_LITE0_PARAMS;
+    const head = 1280 * 16 + 16 + 16 * 3 + 3;
     expect(io.stdout).toContain(`Total params: ${(base + head).toLocaleString('en-US')}`);
     expect(io.stdout).toContain(`Trainable params: ${head.toLocaleString('en-US')}`);
     expect(io.stdout).toContain(`Non-trainable params: ${base.toLocaleString('en-US')}`);
   });
 
-  it('--json gives the same numbers; conv3 block trainable in the fine-tune stage', async () => {
+  it('--json gives the same numbers; top_conv block trainable in the fine-tune stage', async () => {
     const file = join(dir, 'tiny2.yaml');
-    await writeFile(file, spec('fineTune:\n  fromLayer: conv3\n  epochs: 1\n  learningRate: 0.00001\n'));
+    await writeFile(file, spec('fineTune:\n  fromLayer: top_conv\n  epochs: 1\n  learningRate: 0.00001\n'));
     const io = captureIO();
     await createSummaryCommand().run([file, '--json'], io);
     const out = JSON.parse(io.stdout.join('\n')) as { numClasses: number; stages: StageSummary[] };
     expect(out.numClasses).toBe(3);
     const fine = out.stages[1]!.model;
-    // Still frozen in fine-tune: conv1/conv2 and their BN gamma/beta/moving stats, plus conv3_bn's moving stats.
-    expect(fine.nonTrainable).toBe(288 + 18_432 + 4 * 32 + 4 * 64 + 2 * 128);
-    expect(fine.layers.find((l) => l.name === 'conv3')!.trainable).toBe(true);
-    expect(fine.layers.find((l) => l.name === 'conv2')!.trainable).toBe(false);
+    // Trainable in fine-tune: top_conv (320→1280, 1×1) and top_bn's gamma/beta; its moving stats and every block stay frozen.
+    expect(fine.nonTrainable).toBe(EFFICIENTNET_LITE0_PARAMS - 320 * 1280 - 2 * 1280);
+    expect(fine.layers.find((l) => l.name === 'top_conv')!.trainable).toBe(true);
+    expect(fine.layers.find((l) => l.name === 'block7a_project_conv')!.trainable).toBe(false);
   });
 
   it('predict prints the top class per image using labels.json', async () => {

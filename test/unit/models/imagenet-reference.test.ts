@@ -73,7 +73,7 @@ describe('EfficientNet-Lite0 with ImageNet weights', () => {
   afterAll(() => classifier.model.dispose());
 
   it('has the 4,652,008 trainable parameters of the published network', () => {
-    const trainable = classifier.model.trainableWeights.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1), 0);
+    const trainable = classifier.model.trainableWeights.reduce((n, w) => n + w.shape.reduce<number>((a, b) => a * (b ?? 1), 1), 0);
     expect(trainable).toBe(4_652_008);
   });
 

@@ -2,10 +2,19 @@ import { SpecError } from '../../../lib/errors';
 import { definePipeline, parsePipelineYaml } from '../../../pipelines';
 import type { PipelineInput } from '../../../pipelines';
 
+/** A from-scratch base (small-cnn has no pretrained weights), so mode retrain. */
 const minimal: PipelineInput = {
   name: 'minimal',
   dataset: { source: 'idx:///data/fmnist' },
   base: { architecture: 'small-cnn' },
+  mode: 'retrain',
+};
+
+/** A pretrained base in the default mode, transfer. */
+const photos: PipelineInput = {
+  name: 'photos',
+  dataset: { source: 'dir:///data/pets' },
+  base: { architecture: 'efficientnet-lite0' },
 };
 
 describe('normalization: input forms and defaults', () => {
@@ -16,7 +25,7 @@ describe('normalization: input forms and defaults', () => {
         source: 'idx:///data/fmnist',
         classes: null,
         limitPerClass: null,
-        split: { validation: 0.1, test: 0.1, seed: 42 },
+        split: { validation: 0.1, test: 0.1, seed: 42, trainPerClass: null },
         imageSize: [28, 28],
         channels: 1,
         onBadImage: 'fail',
@@ -38,8 +47,8 @@ describe('normalization: input forms and defaults', () => {
         cutmix: null,
         mixup: null,
       },
-      base: { architecture: 'small-cnn', uri: null, inputShape: [28, 28, 1], alpha: 1, cutAt: null },
-      mode: 'transfer',
+      base: { architecture: 'small-cnn', weights: 'random', inputSize: null, uri: null, inputShape: [28, 28, 1], alpha: 1, cutAt: null },
+      mode: 'retrain',
       head: { strategy: 'replace', pooling: 'flatten', hidden: [], activation: 'relu', dropout: 0 },
       train: { epochs: 10, batchSize: 32, optimizer: 'adam', learningRate: 0.001, earlyStopping: null },
       fineTune: null,
@@ -67,8 +76,9 @@ describe('normalization: input forms and defaults', () => {
   });
 
   it('defaults fineTune.batchSize to train.batchSize, and the optional blocks to their documented values', () => {
+    // fineTune applies to mode transfer only, so a pretrained base.
     const spec = definePipeline({
-      ...minimal,
+      ...photos,
       train: { batchSize: 8, earlyStopping: {} },
       fineTune: { fromLayer: 'conv3' },
       augment: { cutmix: {}, mixup: {} },
@@ -96,7 +106,52 @@ describe('normalization: input forms and defaults', () => {
   });
 
   it('reads an empty YAML block (all its lines commented out) as the defaults', () => {
-    const text = 'name: empty-blocks\ndataset:\n  source: idx:///data/fmnist\nbase:\n  architecture: small-cnn\naugment:\n  # rotationRange: 10\nhead:\ntrain:\nqueues:\n';
+    const text = 'name: empty-blocks\ndataset:\n  source: idx:///data/fmnist\nbase:\n  architecture: small-cnn\nmode: retrain\naugment:\n  # rotationRange: 10\nhead:\ntrain:\nqueues:\n';
     expect(parsePipelineYaml(text, 'empty.yaml')).toEqual(definePipeline({ ...minimal, name: 'empty-blocks' }));
+  });
+});
+
+describe('normalization: base weights and input size', () => {
+  it('gives an EfficientNet-Lite its imagenet weights and, in the default mode transfer, photos at the side it was trained at', () => {
+    const spec = definePipeline(photos);
+    expect(spec.mode).toBe('transfer');
+    expect(spec.base).toEqual({
+      architecture: 'efficientnet-lite0', weights: 'imagenet', inputSize: 224, uri: null, inputShape: [224, 224, 3], alpha: 1, cutAt: null,
+    });
+    expect(spec.dataset).toMatchObject({ imageSize: [224, 224], channels: 3 });
+  });
+
+  it('keeps the dataset\'s own image shape; the network still runs at its side (the model resizes)', () => {
+    const spec = definePipeline({ ...photos, dataset: { source: 'idx:///data/fmnist', imageSize: 28, channels: 1 } });
+    expect(spec.base).toMatchObject({ inputShape: [28, 28, 1], inputSize: 224, weights: 'imagenet' });
+    expect(spec.dataset).toMatchObject({ imageSize: [28, 28], channels: 1 });
+  });
+
+  it('runs each EfficientNet-Lite at the side it was trained at, unless inputSize says otherwise', () => {
+    expect(definePipeline({ ...photos, base: { architecture: 'efficientnet-lite1' } }).base).toMatchObject({ inputSize: 240, inputShape: [240, 240, 3] });
+    expect(definePipeline({ ...photos, base: { architecture: 'efficientnet-lite2' } }).base).toMatchObject({ inputSize: 260, inputShape: [260, 260, 3] });
+    expect(definePipeline({ ...photos, base: { architecture: 'efficientnet-lite0', inputSize: 32 } }).base).toMatchObject({ inputSize: 32, inputShape: [32, 32, 3] });
+  });
+
+  it('starts mode retrain from random weights, whatever the architecture', () => {
+    expect(definePipeline({ ...photos, mode: 'retrain' }).base).toMatchObject({ architecture: 'efficientnet-lite0', weights: 'random', inputSize: 224 });
+    expect(definePipeline({ ...photos, base: { architecture: 'efficientnet-lite0', weights: 'random' }, mode: 'retrain' }).base.weights).toBe('random');
+    expect(definePipeline({ ...minimal, base: { architecture: 'vgg16', inputShape: [32, 32, 3] } }).base).toMatchObject({ weights: 'random', inputSize: null });
+  });
+
+  it('leaves weights and inputSize empty for a base from uri, which brings its own', () => {
+    const spec = definePipeline({ ...photos, base: { uri: 's3://graft/models/fmnist-pretrain/current/model.json', cutAt: 'pool3' } });
+    expect(spec.mode).toBe('transfer');
+    expect(spec.base).toEqual({
+      architecture: null, weights: null, inputSize: null, uri: 's3://graft/models/fmnist-pretrain/current/model.json', inputShape: [28, 28, 1], alpha: 1, cutAt: 'pool3',
+    });
+  });
+
+  it('refuses to transfer from a random base, naming the field the user wrote', () => {
+    const scratch = { ...photos, base: { architecture: 'small-cnn' } } satisfies PipelineInput;
+    expect(() => definePipeline(scratch)).toThrow(/base\.architecture: a random base has nothing to transfer: use efficientnet-lite0, efficientnet-lite1, efficientnet-lite2 with weights: imagenet/);
+    expect(() => definePipeline({ ...photos, base: { architecture: 'efficientnet-lite0', weights: 'random' } })).toThrow(/base\.weights: a random base has nothing to transfer/);
+    // The same bases are fine to train from scratch.
+    expect(definePipeline({ ...scratch, mode: 'retrain' }).base.weights).toBe('random');
   });
 });

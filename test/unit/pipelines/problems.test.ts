@@ -28,6 +28,7 @@ augment:
   zoomRange: [1.5, 0.5]
   horizontalFlip: true
   verticalFlpi: false
+mode: retrain
 `;
 
 describe('problem lines', () => {
@@ -52,13 +53,13 @@ describe('problem lines', () => {
   });
 
   it('positions a missing field at its parent key', () => {
-    const text = 'name: x\nbase:\n  architecture: small-cnn\ndataset:\n  classes: [0, 1]\n';
+    const text = 'name: x\nbase:\n  architecture: small-cnn\ndataset:\n  classes: [0, 1]\nmode: retrain\n';
     const err = specErrorOf(() => parsePipelineYaml(text, 'missing.yaml'));
     expect(err.problems).toEqual([expect.stringMatching(/^dataset\.source \(4:1\): is required; it must be a dataset URI/)]);
   });
 
   it('positions list items, and cross-field rules at the field the user wrote, alongside field problems', () => {
-    const text = 'name: x\ndataset:\n  source: idx:///d\n  classes: [0, -1]\nbase:\n  architecture: vgg16\n  inputShape: [16, 16, 3]\n';
+    const text = 'name: x\ndataset:\n  source: idx:///d\n  classes: [0, -1]\nbase:\n  architecture: vgg16\n  inputShape: [16, 16, 3]\nmode: retrain\n';
     const err = specErrorOf(() => parsePipelineYaml(text, 'items.yaml'));
     expect(err.problems).toEqual([
       'dataset.classes[1] (4:16): must be a whole number from 0 to 100000, got -1',
@@ -67,7 +68,7 @@ describe('problem lines', () => {
   });
 
   it('skips a cross-field rule whose input field is itself wrong', () => {
-    const text = 'name: x\ndataset:\n  source: idx:///d\n  imageSize: tiny\nbase:\n  architecture: vgg16\n';
+    const text = 'name: x\ndataset:\n  source: idx:///d\n  imageSize: tiny\nbase:\n  architecture: vgg16\nmode: retrain\n';
     const err = specErrorOf(() => parsePipelineYaml(text, 'skip.yaml'));
     expect(err.problems).toEqual([expect.stringMatching(/^dataset\.imageSize \(4:14\): must be a side length/)]);
   });
@@ -77,6 +78,7 @@ describe('problem lines', () => {
       name: 'ts-input',
       dataset: { source: 'ftp://nope' },
       base: { architecture: 'small-cnn', uri: 's3://graft/m/model.json' },
+      mode: 'retrain',
     } as const;
     const err = specErrorOf(() => definePipeline(input));
     expect(err.message.split('\n')[0]).toBe('pipeline "ts-input": 2 problems in the pipeline spec:');
@@ -87,7 +89,7 @@ describe('problem lines', () => {
   });
 
   it('rejects what TypeScript would reject when types are bypassed', () => {
-    const sneaky = { name: 'x', dataset: { source: 'idx:///d' }, base: { architecture: 'small-cnn' }, head: { strategy: 'linear' } };
+    const sneaky = { name: 'x', dataset: { source: 'idx:///d' }, base: { architecture: 'small-cnn' }, mode: 'retrain', head: { strategy: 'linear' } };
     const err = specErrorOf(() => definePipeline(sneaky as unknown as PipelineInput));
     expect(err.problems).toEqual(['head.strategy: must be one of replace | dense, got "linear"']);
     expect(err.type).toBe('SpecError');
@@ -95,7 +97,7 @@ describe('problem lines', () => {
   });
 
   it('shows non-finite YAML numbers as such', () => {
-    const text = 'name: x\ndataset:\n  source: idx:///d\nbase:\n  architecture: small-cnn\naugment:\n  shearRange: .nan\n';
+    const text = 'name: x\ndataset:\n  source: idx:///d\nbase:\n  architecture: small-cnn\naugment:\n  shearRange: .nan\nmode: retrain\n';
     expect(specErrorOf(() => parsePipelineYaml(text, 'nan.yaml')).problems).toEqual(['augment.shearRange (7:15): must be a number from 0 to 90, got NaN']);
   });
 

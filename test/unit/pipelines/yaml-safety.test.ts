@@ -1,7 +1,7 @@
 import { SpecError } from '../../../lib/errors';
 import { MAX_PIPELINE_SPEC_BYTES, parsePipelineYaml } from '../../../pipelines';
 
-const VALID = 'name: safe\ndataset:\n  source: idx:///d\nbase:\n  architecture: small-cnn\n';
+const VALID = 'name: safe\ndataset:\n  source: idx:///d\nbase: { architecture: small-cnn }\nmode: retrain\n';
 
 function problemsOf(text: string, file = 'unsafe.yaml'): readonly string[] {
   try {

@@ -30,7 +30,7 @@ test('run ids sort by time and are safe in object keys', () => {
 
 test('shards hold 2048 small images and fewer large ones', () => {
   const spec = (size: number, channels: 1 | 3) => definePipeline({
-    name: 'x', dataset: { source: 'idx:///d', imageSize: size, channels }, base: { architecture: 'small-cnn' },
+    name: 'x', dataset: { source: 'idx:///d', imageSize: size, channels }, base: { architecture: 'small-cnn' }, mode: 'retrain',
   });
   expect(defaultShardSize(spec(28, 1))).toBe(2048);
   expect(defaultShardSize(spec(64, 3))).toBe(130);

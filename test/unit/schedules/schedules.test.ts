@@ -16,6 +16,7 @@ const spec = (extra: Partial<PipelineInput> = {}) => definePipeline({
   name: 'shirts',
   dataset: { source: 'idx:///data/fmnist', classes: [0, 1] },
   base: { architecture: 'small-cnn' },
+  mode: 'retrain',
   queues: { cpu: 'q-cpu', gpu: 'q-gpu' },
   ...extra,
 } as PipelineInput);
