@@ -6,10 +6,10 @@ const DIR = join(__dirname, '../../../pipelines');
 const EXAMPLES = readdirSync(DIR).filter((file) => file.endsWith('.yaml'));
 
 describe('example pipelines', () => {
-  it('includes the five documented examples', () => {
-    expect(EXAMPLES).toEqual(
-      expect.arrayContaining(['fmnist-pretrain.yaml', 'fmnist-transfer.yaml', 'head-replace.yaml', 'head-dense.yaml', 'vgg16-seed.yaml']),
-    );
+  it('includes the documented examples', () => {
+    expect(EXAMPLES).toEqual(expect.arrayContaining([
+      'fmnist-imagenet.yaml', 'fmnist-scratch.yaml', 'fmnist-pretrain.yaml', 'fmnist-transfer.yaml', 'head-replace.yaml', 'head-dense.yaml', 'vgg16-seed.yaml',
+    ]));
   });
 
   it.each(EXAMPLES)('%s validates, named after its file', async (file) => {
@@ -56,9 +56,10 @@ describe('example pipelines', () => {
     expect(dense.head.hidden.length).toBeGreaterThan(0);
   });
 
-  it('vgg16-seed is a frozen 224x224x3 VGG16 with a dense [512] flatten head on 5 classes', async () => {
+  it('vgg16-seed is the seed\'s 224x224x3 VGG16 with a dense [512] flatten head on 5 classes, from scratch', async () => {
     const spec = await loadPipeline(join(DIR, 'vgg16-seed.yaml'));
-    expect(spec.mode).toBe('transfer');
+    expect(spec.mode).toBe('retrain');
+    expect(spec.base.weights).toBe('random');
     expect(spec.fineTune).toBeNull();
     expect(spec.base).toMatchObject({ architecture: 'vgg16', inputShape: [224, 224, 3] });
     expect(spec.dataset).toMatchObject({ imageSize: [224, 224], channels: 3 });
