@@ -41,6 +41,12 @@ export interface ShardRef {
   readonly count: number;
   /** Index of the shard's first sample in its split: seeds per-image augmentation. */
   readonly offset: number;
+  /**
+   * sha256 of the shard's content (ingest shards). Extraction keys on it, so
+   * the same images under another ingest entry (the test set of another
+   * label budget, say) reuse their features.
+   */
+  readonly contentHash?: string;
 }
 
 export interface IngestInput {

@@ -67,7 +67,8 @@ const EXTRACT_BATCH = 64;
 export function createExtractActivity(env: StageEnv) {
   const bases = new ModelMemo(env);
   return async function extractShard({ ctx, base, source }: ExtractInput): Promise<ExtractResult> {
-    const key = cacheKey({ stage: 'extract', config: {}, upstream: [modelIdentity(base), `${source.key}/${source.name}`], codeVersion: STAGE_CODE_VERSIONS.extract });
+    const shardIdentity = source.contentHash ?? `${source.key}/${source.name}`;
+    const key = cacheKey({ stage: 'extract', config: {}, upstream: [modelIdentity(base), shardIdentity], codeVersion: STAGE_CODE_VERSIONS.extract });
     const run = await runCachedStage<{ featureShape: number[] }>({
       cache: env.cache, stage: 'extract', key, noCache: ctx.noCache, log: stageLog,
       compute: async (writer) => {

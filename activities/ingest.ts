@@ -17,7 +17,7 @@ interface IngestMeta {
   fingerprint: string;
   classNames: string[];
   imageShape: [number, number, number];
-  shards: Record<Split, { name: string; count: number; offset: number }[]>;
+  shards: Record<Split, { name: string; count: number; offset: number; contentHash?: string }[]>;
   skipped: string[];
 }
 
@@ -47,8 +47,8 @@ export function createIngestActivity(env: StageEnv) {
           for (let offset = 0, index = 0; offset < part.labels.length; offset += shardSize, index++) {
             const name = `${split}-${String(index).padStart(5, '0')}`;
             const count = Math.min(shardSize, part.labels.length - offset);
-            await writeShard(writer, name, sliceShard(part, offset, count));
-            shards[split].push({ name, count, offset });
+            const contentHash = await writeShard(writer, name, sliceShard(part, offset, count));
+            shards[split].push({ name, count, offset, contentHash });
             heartbeat({ stage: 'ingest', done: offset + count, total: part.labels.length });
           }
         }

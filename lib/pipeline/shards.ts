@@ -5,6 +5,7 @@
  * tool that reads NumPy files can open them.
  */
 import * as tf from '@tensorflow/tfjs-node';
+import { createHash } from 'node:crypto';
 import { decodeNpy, encodeNpy } from '../store/npy';
 import type { CacheWriter } from '../store/cache-writer';
 import type { StageCache } from '../store/cache';
@@ -25,11 +26,15 @@ export interface ShardArrays {
 
 export const shardFiles = (name: string) => ({ x: `${name}.x.npy`, y: `${name}.y.npy` });
 
-export async function writeShard(writer: CacheWriter, name: string, shard: ShardArrays): Promise<void> {
+/** Writes a shard's two files; returns the sha256 of their content, which names the shard wherever it is stored. */
+export async function writeShard(writer: CacheWriter, name: string, shard: ShardArrays): Promise<string> {
   const files = shardFiles(name);
   const count = shard.xShape[0] ?? 0;
-  await writer.put(files.x, encodeNpy(shard.x, shard.xShape));
-  await writer.put(files.y, encodeNpy(shard.y, [count, shard.numClasses]));
+  const x = encodeNpy(shard.x, shard.xShape);
+  const y = encodeNpy(shard.y, [count, shard.numClasses]);
+  await writer.put(files.x, x);
+  await writer.put(files.y, y);
+  return createHash('sha256').update(x).update(y).digest('hex');
 }
 
 export async function readShard(cache: StageCache, ref: ShardLocation): Promise<ShardArrays> {

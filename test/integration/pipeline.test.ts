@@ -182,6 +182,26 @@ describe('transfer pipeline with fine-tuning', () => {
   });
 });
 
+test('another label budget trains on its own labels and reuses the features of the same validation and test images', async () => {
+  const budget = (trainPerClass: number) => smallPipeline(stack, {
+    name: 'itest-budget',
+    dataset: {
+      source: 'idx:///usr/share/datasets/fashion-mnist', classes: [0, 1, 7], limitPerClass: 60,
+      split: { validation: 0.2, test: 0.2, seed: 3, trainPerClass }, imageSize: 28, channels: 1,
+    },
+    augment: { copies: 0 },
+  });
+  const extractEntries = async () => new Set((await stack.store.list('cache/extract/')).filter((k) => k.endsWith('/manifest.json')));
+  const twenty = await run(budget(20));
+  const before = await extractEntries();
+  const ten = await run(budget(10));
+  const added = [...(await extractEntries())].filter((k) => !before.has(k));
+  // One new train shard of 3 × 10 images; the validation and test shards' features come from the first run.
+  expect(added).toHaveLength(1);
+  expect(ten.evaluations[0]!.evaluation.count).toBe(twenty.evaluations[0]!.evaluation.count);
+  expect(ten.fingerprint).toBe(twenty.fingerprint);
+});
+
 test('resume after a non-retryable failure, once the bad image is fixed, completes the same run', async () => {
   const dir = tempDir('resume');
   const fm = readIdxDataset('/usr/share/datasets/fashion-mnist');
