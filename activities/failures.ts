@@ -2,9 +2,10 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { isGraftError } from '../lib/errors';
 
 /**
- * The activity boundary: Graft's permanent errors become non-retryable
- * `ApplicationFailure`s typed by name, so the workflow fails fast with a
- * clear message; anything else is rethrown as is and retried with backoff.
+ * The activity boundary: Graft's permanent errors (`retryable: false` in
+ * `ERROR_TABLE`) become non-retryable `ApplicationFailure`s typed by name, so
+ * the workflow fails fast with a clear message; anything else is rethrown as
+ * is and retried with backoff.
  */
 export function toActivityFailure(err: unknown): unknown {
   if (isGraftError(err) && !err.retryable) {

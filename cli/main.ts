@@ -4,6 +4,7 @@
  * messages and exit codes: 0 ok, 1 the run failed, 2 bad input or usage.
  */
 import { parseArgs } from 'node:util';
+import { EXIT_CODE, exitCodeForErrorType } from '../lib/errors';
 import { closestMatch } from '../pipelines/did-you-mean';
 import type { CliIO, Command } from './command';
 import { commands as registered } from './commands';
@@ -11,9 +12,6 @@ import { consoleIO } from './io';
 import { UsageError, isParseArgsError } from './usage-error';
 
 const USAGE = 'graft [--verbose] <command> [arguments]   (graft --help lists the commands)';
-
-/** Error `type`s that mean the input was wrong: retrying the same command cannot help. */
-const BAD_INPUT_TYPES = new Set(['SpecError', 'DataError', 'ModelError', 'AccessError']);
 
 export async function main(argv: readonly string[], io?: CliIO, commands: readonly Command[] = registered): Promise<number> {
   const { global, command: name, rest } = splitAtCommand(argv);
@@ -98,7 +96,7 @@ function reportError(err: unknown, io: CliIO): number {
     // parseArgs appends a long hint about `--` to unknown options; the usage line says enough.
     io.err(`graft: ${firstLine(err.message).replace(/\. To specify a positional argument.*$/, '.')}`);
     io.err(`usage: ${err instanceof UsageError && err.usage ? err.usage : USAGE}`);
-    return 2;
+    return EXIT_CODE.badInput;
   }
   const badInput = findBadInput(err);
   if (badInput) {
@@ -107,13 +105,13 @@ function reportError(err: unknown, io: CliIO): number {
     lines[0] = `${badInput.type}: ${lines[0]}`;
     for (const line of lines) io.err(line);
     if (io.verbose && badInput.stack) io.err(badInput.stack);
-    return 2;
+    return EXIT_CODE.badInput;
   }
   const error = errorLike(err);
   const message = error ? firstLine(error.message) : String(err);
   io.err(`graft: ${message || 'failed'}${io.verbose ? '' : ' (run with --verbose for details)'}`);
   if (io.verbose) io.err(error?.stack ?? String(err));
-  return 1;
+  return EXIT_CODE.runFailed;
 }
 
 interface ErrorLike {
@@ -131,14 +129,15 @@ function errorLike(err: unknown): ErrorLike | undefined {
 type TypedError = ErrorLike & { readonly type: string };
 
 /**
- * A bad-input error, found by its `type` anywhere in the `cause` chain:
- * across Temporal a SpecError arrives as an ApplicationFailure (same `type`)
- * inside an ActivityFailure inside a WorkflowFailedError.
+ * A bad-input error (exit 2 in `ERROR_TABLE`), found by its `type` anywhere in
+ * the `cause` chain: across Temporal a SpecError arrives as an
+ * ApplicationFailure (same `type`) inside an ActivityFailure inside a
+ * WorkflowFailedError.
  */
 function findBadInput(err: unknown): TypedError | undefined {
   let error = errorLike(err);
   for (let depth = 0; error && depth < 10; error = errorLike(error.cause), depth++) {
-    if (typeof error.type === 'string' && BAD_INPUT_TYPES.has(error.type)) return error as TypedError;
+    if (typeof error.type === 'string' && exitCodeForErrorType(error.type) === EXIT_CODE.badInput) return error as TypedError;
   }
   return undefined;
 }

@@ -3,18 +3,71 @@
  * boundary it becomes the `ApplicationFailure` type, so workflows and the CLI
  * branch on `type`, never on `instanceof` across process boundaries.
  *
- * `retryable: false` marks faults that a retry cannot fix (bad spec, bad
- * data, unknown layer): Temporal fails them at once instead of retrying.
+ * `ERROR_TABLE` is the one place that says, per type, whether a retry can
+ * help and which exit code `graft` gives. No imports and no side effects:
+ * the workflow bundle imports this file.
  */
+
+/** `graft`'s exit codes. */
+export const EXIT_CODE = { ok: 0, runFailed: 1, badInput: 2 } as const;
+
+export interface ErrorTypeInfo {
+  /** Whether running the same activity again can succeed; `false` fails the run at once. */
+  readonly retryable: boolean;
+  /** `graft`'s exit code when the run ends with this error. */
+  readonly exitCode: typeof EXIT_CODE.runFailed | typeof EXIT_CODE.badInput;
+  /** How the message reads. */
+  readonly messageForm: string;
+}
+
+export const ERROR_TABLE = {
+  // Exit 2: the spec file is wrong; only editing it helps.
+  SpecError: {
+    retryable: false,
+    exitCode: EXIT_CODE.badInput,
+    messageForm: '<file>: <what is wrong>, or a header line then one "<field> (<line>:<col>): <what is wrong>" line per problem',
+  },
+  // Exit 2: the input data is wrong (or its bucket is missing); only fixing the data helps.
+  DataError: { retryable: false, exitCode: EXIT_CODE.badInput, messageForm: '<file>: <what is wrong>' },
+  // Exit 2: the model asked for (by the spec or the command) cannot be built or loaded as given.
+  ModelError: { retryable: false, exitCode: EXIT_CODE.badInput, messageForm: '<what cannot be built or loaded, and why>' },
+  // Exit 1: the input was fine; the run lost a cached output and could not recompute it in time.
+  CacheEntryLost: { retryable: false, exitCode: EXIT_CODE.runFailed, messageForm: 'cache entry <prefix> is missing, incomplete or corrupt (<why>)' },
+  // Exit 1: the store failed (network, server down) and retries did not outlast it.
+  StoreError: { retryable: true, exitCode: EXIT_CODE.runFailed, messageForm: '<key>: <what failed>' },
+  // Exit 2: the credentials or permissions the user gave are wrong.
+  AccessError: { retryable: false, exitCode: EXIT_CODE.badInput, messageForm: 'object store <op> refused (<code>) at <endpoint>: <what to check>' },
+  // Exit 2: bad input from the environment (GRAFT_S3_*, GRAFT_BUCKET).
+  StoreConfigError: { retryable: false, exitCode: EXIT_CODE.badInput, messageForm: '<variable> <what is wrong>' },
+} as const satisfies Readonly<Record<string, ErrorTypeInfo>>;
+
+export type GraftErrorType = keyof typeof ERROR_TABLE;
+
+export function isGraftErrorType(type: string): type is GraftErrorType {
+  return Object.prototype.hasOwnProperty.call(ERROR_TABLE, type);
+}
+
+/** The types a retry cannot fix: the workflow's `nonRetryableErrorTypes`. */
+export const NON_RETRYABLE_ERROR_TYPES: readonly string[] = Object.freeze(
+  (Object.keys(ERROR_TABLE) as GraftErrorType[]).filter((type) => !ERROR_TABLE[type].retryable),
+);
+
+/** `graft`'s exit code for an error `type`; types not in the table mean the run failed (1). */
+export function exitCodeForErrorType(type: string): number {
+  return isGraftErrorType(type) ? ERROR_TABLE[type].exitCode : EXIT_CODE.runFailed;
+}
+
 export abstract class GraftError extends Error {
-  abstract readonly type: string;
-  abstract readonly retryable: boolean;
+  abstract readonly type: GraftErrorType;
+  /** From `ERROR_TABLE`: `false` makes Temporal fail the run at once instead of retrying. */
+  get retryable(): boolean {
+    return ERROR_TABLE[this.type].retryable;
+  }
 }
 
 /** A problem in a pipeline spec: one or more fields are wrong. */
 export class SpecError extends GraftError {
   readonly type = 'SpecError';
-  readonly retryable = false;
   constructor(
     message: string,
     /** Each problem on one line, e.g. `augment.rotationRange (12:18): must be …`. */
@@ -28,7 +81,6 @@ export class SpecError extends GraftError {
 /** Bad input data: a corrupt image, a wrong IDX header, an empty class folder… */
 export class DataError extends GraftError {
   readonly type = 'DataError';
-  readonly retryable = false;
   constructor(message: string, readonly file?: string) {
     super(file && !message.includes(file) ? `${file}: ${message}` : message);
     this.name = 'DataError';
@@ -38,7 +90,6 @@ export class DataError extends GraftError {
 /** A model that cannot be built or loaded as asked: unknown layer, bad URI, 404. */
 export class ModelError extends GraftError {
   readonly type = 'ModelError';
-  readonly retryable = false;
   constructor(message: string) {
     super(message);
     this.name = 'ModelError';
@@ -52,7 +103,6 @@ export class ModelError extends GraftError {
  */
 export class CacheEntryLostError extends GraftError {
   readonly type = 'CacheEntryLost';
-  readonly retryable = false;
   constructor(message: string, readonly entry: string) {
     super(message);
     this.name = 'CacheEntryLostError';
@@ -62,7 +112,6 @@ export class CacheEntryLostError extends GraftError {
 /** The object store failed in a way that may pass (network, server down). */
 export class StoreError extends GraftError {
   readonly type = 'StoreError';
-  readonly retryable = true;
   constructor(message: string, readonly key?: string) {
     super(key && !message.includes(key) ? `${key}: ${message}` : message);
     this.name = 'StoreError';
@@ -72,7 +121,6 @@ export class StoreError extends GraftError {
 /** Credentials or permissions are wrong: retrying with the same ones cannot help. */
 export class AccessError extends GraftError {
   readonly type = 'AccessError';
-  readonly retryable = false;
   constructor(message: string) {
     super(message);
     this.name = 'AccessError';
@@ -82,7 +130,6 @@ export class AccessError extends GraftError {
 /** The object store's settings (GRAFT_S3_*, GRAFT_BUCKET) are malformed: only fixing the environment helps. */
 export class StoreConfigError extends GraftError {
   readonly type = 'StoreConfigError';
-  readonly retryable = false;
   constructor(message: string) {
     super(message);
     this.name = 'StoreConfigError';

@@ -1,12 +1,13 @@
 import { ActivityFailure, ApplicationFailure, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { ActivityOptions } from '@temporalio/workflow';
 import type { GraftActivities } from '../activities';
-import type {
-  BaseWeightsRef, EpochMetrics, ExtractResult, ModelRef, RunContext, ShardRef, StageName, StageReport, StageResult,
-} from '../activities/contracts';
+import type { RunContext, StageName, StageReport, StageResult } from '../activities/contracts';
 import type { PipelineSpec } from '../pipelines/schema';
+// Errors a retry cannot fix, from Graft's one error table: the activity says so, and the policy agrees.
+import { NON_RETRYABLE_ERROR_TYPES } from '../lib/errors';
 import type { PipelineRunResult, RunProgress, StageProgress } from './progress';
 import { progressQuery } from './progress';
+import { runStagePlan } from './stage-plan';
 
 export interface PipelineRunInput {
   readonly spec: PipelineSpec;
@@ -18,18 +19,16 @@ export interface PipelineRunInput {
   readonly onlyIfDataChanged?: boolean;
   /** Seconds without a heartbeat before a long activity is retried elsewhere [60]. */
   readonly heartbeatSeconds?: number;
-  /** Images per shard: the unit of fan-out and of memory [2048]. */
+  /** Images per shard: the unit of fan-out and of memory [`defaultShardSize` of the dataset]. */
   readonly shardSize?: number;
 }
 
-/** Errors a retry cannot fix: the activity says so, and the policy agrees. */
-const PERMANENT = ['SpecError', 'DataError', 'ModelError', 'AccessError', 'StoreConfigError'];
 
 function activities(taskQueue: string, options: Partial<ActivityOptions>) {
   return proxyActivities<GraftActivities>({
     taskQueue,
     startToCloseTimeout: '2 hours',
-    retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 10, nonRetryableErrorTypes: PERMANENT },
+    retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 10, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
     ...options,
   });
 }
@@ -102,88 +101,43 @@ export async function pipelineWorkflow(input: PipelineRunInput): Promise<Pipelin
       }
     }
 
-    const [ingested] = await stage('ingest', [() => cpu.ingest({ ctx, dataset: spec.dataset, shardSize: input.shardSize ?? 2048 })]);
-    const numClasses = ingested.classNames.length;
-    if (numClasses < 2) {
-      progress.status = 'failed';
-      throw ApplicationFailure.create({ type: 'DataError', nonRetryable: true, message: `dataset has ${numClasses} class; a classifier needs at least 2` });
+    const result = await runStagePlan({ spec, ctx, cpu, gpu, shardSize: input.shardSize }, {
+      stage,
+      async publish(call) {
+        const state: StageProgress = { status: 'running', done: 0, total: 1, seconds: 0 };
+        progress.stages.publish = state;
+        const published = await call().catch((err: unknown) => {
+          state.status = 'failed';
+          progress.status = 'failed';
+          throw err;
+        });
+        Object.assign(state, { status: 'computed', done: 1, seconds: published.seconds });
+        reports.push({ stage: 'publish', outcome: 'computed', seconds: published.seconds });
+        progress.published = published;
+        return published;
+      },
+      fail(type, message) {
+        progress.status = 'failed';
+        throw ApplicationFailure.create({ type, nonRetryable: true, message });
+      },
+      async afterIngest(ingested) {
+        if (!input.onlyIfDataChanged) return undefined;
+        const current = await cpu.currentModel({ pipeline: spec.name });
+        if (!current || current.fingerprint !== ingested.fingerprint) return undefined;
+        return `data unchanged (fingerprint ${ingested.fingerprint.slice(0, 12)}, model ${current.version})`;
+      },
+      evaluated(model, evaluation) {
+        progress.evaluations.push({ model, evaluation });
+      },
+    }, () => reports);
+
+    if (result.status === 'skipped') {
+      progress.status = 'skipped';
+      progress.reason = result.reason!;
+      return { status: 'skipped', reason: result.reason!, fingerprint: result.fingerprint, stages: reports, evaluations: [] };
     }
-
-    if (input.onlyIfDataChanged) {
-      const current = await cpu.currentModel({ pipeline: spec.name });
-      if (current && current.fingerprint === ingested.fingerprint) {
-        progress.status = 'skipped';
-        progress.reason = `data unchanged (fingerprint ${ingested.fingerprint.slice(0, 12)}, model ${current.version})`;
-        return { status: 'skipped', reason: progress.reason, fingerprint: ingested.fingerprint, stages: reports, evaluations: [] };
-      }
-    }
-
-    const augmented = await stage('augment', ingested.shards.train.map((source, shardIndex) =>
-      () => cpu.augmentShard({ ctx, augment: spec.augment, source, shardIndex, numClasses })));
-    const trainShards: ShardRef[] = [
-      ...ingested.shards.train,
-      ...augmented.flatMap((result) => (result.shard ? [result.shard] : [])),
-    ];
-    const { validation, test } = ingested.shards;
-
-    const histories: { stage: StageName; history: EpochMetrics[] }[] = [];
-    const classNames = ingested.classNames;
-    let finalModel: ModelRef;
-    let publishOnBase: ModelRef | undefined;
-    let baseWeights: BaseWeightsRef | null = null;
-
-    if (spec.mode === 'retrain') {
-      const [trained] = await stage('train', [() => gpu.trainImages({ ctx, spec, numClasses, train: trainShards, validation })]);
-      histories.push({ stage: 'train', history: trained.history });
-      const [evaluated] = await stage('evaluate', [() => gpu.evaluate({ ctx, spec, model: trained.model, inputs: 'images', test, classNames })]);
-      progress.evaluations.push({ model: 'retrain', evaluation: evaluated.evaluation });
-      finalModel = trained.model;
-    } else {
-      const [base] = await stage('base', [() => gpu.prepareBase({ ctx, base: spec.base })]);
-      baseWeights = base.weights ?? null;
-      const extract = (shards: ShardRef[]) => shards.map((source) => () => gpu.extractShard({ ctx, base: base.model, source }));
-      const extracted: ExtractResult[] = await stage('extract', [...extract(trainShards), ...extract(validation), ...extract(test)]);
-      const features = extracted.map((r) => r.shard);
-      const trainFeatures = features.slice(0, trainShards.length);
-      const validationFeatures = features.slice(trainShards.length, trainShards.length + validation.length);
-      const testFeatures = features.slice(trainShards.length + validation.length);
-
-      const [head] = await stage('train-head', [() => gpu.trainHead({ ctx, spec, base, numClasses, train: trainFeatures, validation: validationFeatures })]);
-      histories.push({ stage: 'train-head', history: head.history });
-      const evaluations = [() => gpu.evaluate({ ctx, spec, model: head.model, inputs: 'features', test: testFeatures, classNames })];
-      finalModel = head.model;
-      publishOnBase = base.model;
-
-      if (spec.fineTune) {
-        const start = { base: base.model, head: head.model };
-        const [tuned] = await stage('fine-tune', [() => gpu.trainImages({ ctx, spec, numClasses, train: trainShards, validation, start })]);
-        histories.push({ stage: 'fine-tune', history: tuned.history });
-        evaluations.push(() => gpu.evaluate({ ctx, spec, model: tuned.model, inputs: 'images', test, classNames }));
-        finalModel = tuned.model;
-        publishOnBase = undefined;
-      }
-      const evaluated = await stage('evaluate', evaluations);
-      progress.evaluations.push({ model: 'transfer', evaluation: evaluated[0]!.evaluation });
-      if (evaluated[1]) progress.evaluations.push({ model: 'fine-tune', evaluation: evaluated[1].evaluation });
-    }
-
-    const evaluation = progress.evaluations[progress.evaluations.length - 1]!.evaluation;
-    const publishState: StageProgress = { status: 'running', done: 0, total: 1, seconds: 0 };
-    progress.stages.publish = publishState;
-    const published = await cpu.publish({
-      ctx, spec, model: finalModel, ...(publishOnBase ? { base: publishOnBase } : {}), baseWeights, classNames,
-      fingerprint: ingested.fingerprint, evaluation, histories, stages: reports,
-      evaluations: progress.evaluations, promoteMargin: spec.schedule?.promoteMargin ?? 0,
-    }).catch((err: unknown) => {
-      publishState.status = 'failed';
-      progress.status = 'failed';
-      throw err;
-    });
-    Object.assign(publishState, { status: 'computed', done: 1, seconds: published.seconds });
-    reports.push({ stage: 'publish', outcome: 'computed', seconds: published.seconds });
-    progress.published = published;
     progress.status = 'completed';
-    return { status: 'completed', fingerprint: ingested.fingerprint, stages: reports, evaluations: progress.evaluations, published };
+    return { status: 'completed', fingerprint: result.fingerprint, stages: reports, evaluations: progress.evaluations, ...(result.published ? { published: result.published } : {}) };
   }
 }
 

@@ -31,22 +31,11 @@ export function newRunId(pipeline: string, now = new Date()): string {
   return `${pipeline}-${stamp}-${randomBytes(2).toString('hex')}`;
 }
 
-/**
- * Images per shard: 2048 small images, fewer large ones, so that a shard
- * stays near 1.5 MB of pixels (a 224×224×3 shard holds 64) and a lost shard
- * is little work.
- */
-export function defaultShardSize(spec: PipelineSpec): number {
-  const [h, w] = spec.dataset.imageSize;
-  const pixels = h * w * spec.dataset.channels;
-  return Math.max(64, Math.min(2048, Math.floor((2048 * 784) / pixels)));
-}
-
 export function runInput(spec: PipelineSpec, options: StartRunOptions = {}): PipelineRunInput {
   return {
     spec,
     specHash: specHash(spec),
-    shardSize: options.shardSize ?? defaultShardSize(spec),
+    ...(options.shardSize ? { shardSize: options.shardSize } : {}),
     ...(options.noCache ? { noCache: true } : {}),
     ...(options.onlyIfDataChanged ? { onlyIfDataChanged: true } : {}),
     ...(options.heartbeatSeconds ? { heartbeatSeconds: options.heartbeatSeconds } : {}),

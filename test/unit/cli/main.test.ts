@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AccessError, DataError, ModelError, SpecError, StoreError } from '../../../lib/errors';
+import { AccessError, CacheEntryLostError, DataError, ModelError, SpecError, StoreConfigError, StoreError } from '../../../lib/errors';
 import type { Command } from '../../../cli/command';
 import { captureIO } from '../../../cli/io';
 import { main } from '../../../cli/main';
@@ -118,6 +118,7 @@ describe('graft main: the single catch', () => {
     ['DataError', new DataError('bad IDX header', 'train-images.idx')],
     ['ModelError', new ModelError("unknown layer 'pool9'")],
     ['AccessError', new AccessError('MinIO refused the credentials')],
+    ['StoreConfigError', new StoreConfigError('GRAFT_S3_ENDPOINT is not a URL (expected e.g. http://127.0.0.1:9000)')],
   ])('maps a %s to exit 2 and one line', async (type, error) => {
     const { code, stderr } = await run(['boom'], [throwing(error)]);
     expect(code).toBe(2);
@@ -136,6 +137,9 @@ describe('graft main: the single catch', () => {
     const { code, stderr } = await run(['boom'], [throwing(new StoreError('connection refused', 'models/x'))]);
     expect(code).toBe(1);
     expect(stderr).toEqual(['graft: models/x: connection refused (run with --verbose for details)']);
+    const lost = await run(['boom'], [throwing(new CacheEntryLostError('cache entry cache/x is missing or incomplete', 'cache/x'))]);
+    expect(lost.code).toBe(1);
+    expect(lost.stderr).toEqual(['graft: cache entry cache/x is missing or incomplete (run with --verbose for details)']);
     const odd = await run(['boom'], [throwing('a string')]);
     expect(odd.code).toBe(1);
     expect(odd.stderr).toEqual(['graft: a string (run with --verbose for details)']);

@@ -1,6 +1,7 @@
 import { stackAddresses, stackConfigFromEnv } from '../../../infra/stack/config';
 import { parseQueueKinds } from '../../../cli/commands/worker';
-import { defaultShardSize, newRunId } from '../../../lib/runtime/runs';
+import { newRunId } from '../../../lib/runtime/runs';
+import { defaultShardSize } from '../../../workflows/stage-plan';
 import { definePipeline } from '../../../pipelines/define';
 import { storeConfigFromEnv } from '../../../lib/store/store-config';
 
@@ -32,7 +33,7 @@ test('shards hold 2048 small images and fewer large ones', () => {
   const spec = (size: number, channels: 1 | 3) => definePipeline({
     name: 'x', dataset: { source: 'idx:///d', imageSize: size, channels }, base: { architecture: 'small-cnn' }, mode: 'retrain',
   });
-  expect(defaultShardSize(spec(28, 1))).toBe(2048);
-  expect(defaultShardSize(spec(64, 3))).toBe(130);
-  expect(defaultShardSize(spec(224, 3))).toBe(64);
+  expect(defaultShardSize(spec(28, 1).dataset)).toBe(2048);
+  expect(defaultShardSize(spec(64, 3).dataset)).toBe(130);
+  expect(defaultShardSize(spec(224, 3).dataset)).toBe(64);
 });

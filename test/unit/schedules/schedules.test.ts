@@ -55,7 +55,7 @@ describe('compileSchedule', () => {
     expect(options.spec).toEqual({ intervals: [{ every: 6 * 3600_000 }] });
     expect(options.policies).toEqual({ overlap: 'SKIP', catchupWindow: 60_000 });
     expect(options.action).toMatchObject({ type: 'startWorkflow', workflowType: 'pipelineWorkflow', workflowId: 'shirts-sched', taskQueue: 'q-cpu' });
-    expect(options.action.args).toEqual([{ spec: s, specHash: specHash(s), shardSize: 2048, onlyIfDataChanged: true }]);
+    expect(options.action.args).toEqual([{ spec: s, specHash: specHash(s), onlyIfDataChanged: true }]);
     expect(options.memo).toEqual({ pipeline: 'shirts', specHash: specHash(s), timing: 'every 6h', onlyIfDataChanged: true });
   });
 

@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Evaluation, StageName, StageResult } from '../../../activities/contracts';
+import { definePipeline } from '../../../pipelines/define';
+import type { PipelineInput } from '../../../pipelines/schema';
+import { runStagePlan, type PlanActivities, type PlanExecutor } from '../../../workflows/stage-plan';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const evaluation: Evaluation = { testAccuracy: 0.9, perClassAccuracy: [], confusion: [], count: 4 };
+const shard = (stage: StageName, name: string) => ({ stage, key: `${stage}-key`, name, count: 2, offset: 0 });
+const done = { outcome: 'computed' as const, key: 'k', seconds: 0 };
+
+/** Activities that record which were called, with canned results. */
+function fakeActivities(calls: string[]): PlanActivities {
+  const called = <R>(name: string, result: R) => async () => { calls.push(name); return result; };
+  const model = { stage: 'train-head' as const, key: 'm' };
+  return {
+    ingest: called('ingest', {
+      ...done, fingerprint: 'fp', classNames: ['a', 'b'], imageShape: [8, 8, 1] as [number, number, number], skipped: [],
+      shards: { train: [shard('ingest', 'train-0'), shard('ingest', 'train-1')], validation: [shard('ingest', 'validation-0')], test: [shard('ingest', 'test-0')] },
+    }),
+    augmentShard: called('augment', { ...done, shard: shard('augment', 'aug') }),
+    prepareBase: called('base', { ...done, model: { stage: 'base', key: 'b' }, fingerprint: 'bf', featureShape: [4], weights: null }),
+    extractShard: called('extract', { ...done, shard: shard('extract', 'features') }),
+    trainHead: called('train-head', { ...done, model, history: [] }),
+    trainImages: called('train-images', { ...done, model: { stage: 'fine-tune', key: 'f' }, history: [] }),
+    evaluate: called('evaluate', { ...done, evaluation }),
+    publish: called('publish', { seconds: 0, modelUri: 's3://b/m/model.json', version: 'v', reportKey: 'r', promotion: { promoted: true, reason: 'first' } } as never),
+  };
+}
+
+function executor(stages: [StageName, number][]): PlanExecutor {
+  return {
+    async stage<R extends StageResult>(name: StageName, calls: (() => Promise<R>)[]): Promise<R[]> {
+      stages.push([name, calls.length]);
+      const results: R[] = [];
+      for (const call of calls) results.push(await call());
+      return results;
+    },
+    publish: (call) => call(),
+    fail: (_type, message) => { throw new Error(message); },
+  };
+}
+
+const spec = (extra: Partial<PipelineInput>) => definePipeline({
+  name: 'plan', dataset: { source: 'idx:///d', imageSize: 8, channels: 1 }, base: { architecture: 'efficientnet-lite0', inputSize: 32 }, ...extra,
+} as PipelineInput);
+
+describe('the stage plan', () => {
+  it('transfer with fine-tuning: every shard augmented and extracted, the head, fine-tune, both evaluated, then publish', async () => {
+    const calls: string[] = [];
+    const stages: [StageName, number][] = [];
+    const acts = fakeActivities(calls);
+    const ctx = { runId: 'r', pipeline: 'plan', specHash: 'h', noCache: false, heartbeatSeconds: 60 };
+    const result = await runStagePlan({ spec: spec({ fineTune: { topLayers: 4 } }), ctx, cpu: acts, gpu: acts }, executor(stages), () => []);
+    // 2 train shards + 2 augmented + 1 validation + 1 test are extracted.
+    expect(stages).toEqual([['ingest', 1], ['augment', 2], ['base', 1], ['extract', 6], ['train-head', 1], ['fine-tune', 1], ['evaluate', 2]]);
+    expect(calls[calls.length - 1]).toBe('publish');
+    expect(result.evaluations.map((e) => e.model)).toEqual(['transfer', 'fine-tune']);
+  });
+
+  it('retrain: train on images, evaluate, publish; no base and no extraction', async () => {
+    const stages: [StageName, number][] = [];
+    const acts = fakeActivities([]);
+    const ctx = { runId: 'r', pipeline: 'plan', specHash: 'h', noCache: false, heartbeatSeconds: 60 };
+    const result = await runStagePlan({ spec: spec({ mode: 'retrain', base: { architecture: 'small-cnn' } }), ctx, cpu: acts, gpu: acts, publish: false }, executor(stages), () => []);
+    expect(stages).toEqual([['ingest', 1], ['augment', 2], ['train', 1], ['evaluate', 1]]);
+    expect(result.published).toBeUndefined();
+  });
+
+  it('is the only place the stage order lives: the workflow and the direct runner call it and no activity themselves', () => {
+    for (const file of ['workflows/pipeline.ts', 'bench/direct-pipeline.ts']) {
+      const source = readFileSync(path.join(ROOT, file), 'utf8');
+      expect({ file, callsPlan: source.includes('runStagePlan(') }).toEqual({ file, callsPlan: true });
+      const stageCalls = source.match(/\.(ingest|augmentShard|prepareBase|extractShard|trainHead|trainImages|evaluate|publish)\(\{/g) ?? [];
+      expect({ file, stageCalls }).toEqual({ file, stageCalls: [] });
+    }
+  });
+});

@@ -1,0 +1,145 @@
+/**
+ * The one stage plan of a pipeline run: which stages run, in which order,
+ * with which inputs. The Temporal workflow (workflows/pipeline.ts) executes
+ * it through activity proxies; the benchmarks' direct runner
+ * (bench/direct-pipeline.ts) through the same activities called in-process.
+ * Pure orchestration: no I/O of its own and nothing non-deterministic, so
+ * the workflow sandbox can run it.
+ */
+import type {
+  AugmentInput, AugmentResult, BaseInput, BaseResult, BaseWeightsRef, EpochMetrics, EvaluateInput, EvaluateResult,
+  Evaluation, ExtractInput, ExtractResult, IngestInput, IngestResult, ModelRef, PublishInput, PublishResult, RunContext,
+  ShardRef, StageName, StageResult, TrainHeadInput, TrainImagesInput, TrainResult,
+} from '../activities/contracts';
+import type { PipelineSpec } from '../pipelines/schema';
+
+/**
+ * Images per shard when the run does not say (the unit of fan-out and of
+ * memory): 2048 small images, fewer large ones, so that a shard stays near
+ * 1.5 MB of pixels (a 224×224×3 shard holds 64) and a lost shard is little work.
+ */
+export function defaultShardSize(dataset: Pick<PipelineSpec['dataset'], 'imageSize' | 'channels'>): number {
+  const [h, w] = dataset.imageSize;
+  const pixels = h * w * dataset.channels;
+  return Math.max(64, Math.min(2048, Math.floor((2048 * 784) / pixels)));
+}
+
+/** The activities the plan calls (the same signatures whether proxied by Temporal or called directly). */
+export interface PlanActivities {
+  ingest(input: IngestInput): Promise<IngestResult>;
+  augmentShard(input: AugmentInput): Promise<AugmentResult>;
+  prepareBase(input: BaseInput): Promise<BaseResult>;
+  extractShard(input: ExtractInput): Promise<ExtractResult>;
+  trainHead(input: TrainHeadInput): Promise<TrainResult>;
+  trainImages(input: TrainImagesInput): Promise<TrainResult>;
+  evaluate(input: EvaluateInput): Promise<EvaluateResult>;
+  publish(input: PublishInput): Promise<PublishResult>;
+}
+
+/** How an executor runs the plan's steps. */
+export interface PlanExecutor {
+  /** Runs one stage's calls (one per shard, or one) and returns their results in order. */
+  stage<R extends StageResult>(name: StageName, calls: (() => Promise<R>)[]): Promise<R[]>;
+  /** Runs the publish call (it is not a cached stage). */
+  publish(call: () => Promise<PublishResult>): Promise<PublishResult>;
+  /** A bad-input failure the plan finds itself (e.g. a dataset of one class); never returns. */
+  fail(type: 'DataError', message: string): never;
+  /** Called after ingest: a reason to end the run early (scheduled runs on unchanged data), or undefined. */
+  afterIngest?(ingested: IngestResult): Promise<string | undefined>;
+  /** Called as each trained model's test metrics arrive. */
+  evaluated?(model: string, evaluation: Evaluation): void;
+}
+
+export interface StagePlanInput {
+  readonly spec: PipelineSpec;
+  readonly ctx: RunContext;
+  /** CPU-queue work (ingest, augment, publish) and GPU-queue work (base, extract, training, evaluation). */
+  readonly cpu: PlanActivities;
+  readonly gpu: PlanActivities;
+  readonly shardSize?: number;
+  /** Whether to publish the trained model [true]. */
+  readonly publish?: boolean;
+}
+
+export interface StagePlanResult {
+  readonly status: 'completed' | 'skipped';
+  readonly reason?: string;
+  readonly fingerprint: string;
+  readonly evaluations: { readonly model: string; readonly evaluation: Evaluation }[];
+  readonly histories: { readonly stage: StageName; readonly history: EpochMetrics[] }[];
+  /** The model of the last training stage (for transfer without fine-tuning, the head alone). */
+  readonly model?: ModelRef;
+  readonly published?: PublishResult;
+}
+
+/**
+ * ingest → augment (per shard) → base → extract (per shard) → train-head →
+ * fine-tune (optional) → evaluate → publish; `mode: retrain` trains the whole
+ * network on images instead of base + extract + head.
+ */
+export async function runStagePlan(input: StagePlanInput, run: PlanExecutor, reports: () => PublishInput['stages']): Promise<StagePlanResult> {
+  const { spec, ctx, cpu, gpu } = input;
+  const [ingested] = await run.stage('ingest', [() => cpu.ingest({ ctx, dataset: spec.dataset, shardSize: input.shardSize ?? defaultShardSize(spec.dataset) })]);
+  const numClasses = ingested!.classNames.length;
+  if (numClasses < 2) run.fail('DataError', `dataset has ${numClasses} class; a classifier needs at least 2`);
+  const skipReason = await run.afterIngest?.(ingested!);
+  if (skipReason !== undefined) return { status: 'skipped', reason: skipReason, fingerprint: ingested!.fingerprint, evaluations: [], histories: [] };
+
+  const augmented = await run.stage('augment', ingested!.shards.train.map((source, shardIndex) =>
+    () => cpu.augmentShard({ ctx, augment: spec.augment, source, shardIndex, numClasses })));
+  const trainShards: ShardRef[] = [...ingested!.shards.train, ...augmented.flatMap((result) => (result.shard ? [result.shard] : []))];
+  const { validation, test } = ingested!.shards;
+  const classNames = ingested!.classNames;
+  const histories: { stage: StageName; history: EpochMetrics[] }[] = [];
+  const evaluations: { model: string; evaluation: Evaluation }[] = [];
+  let model: ModelRef;
+  let publishOnBase: ModelRef | undefined;
+  let baseWeights: BaseWeightsRef | null = null;
+
+  if (spec.mode === 'retrain') {
+    const [trained] = await run.stage('train', [() => gpu.trainImages({ ctx, spec, numClasses, train: trainShards, validation })]);
+    histories.push({ stage: 'train', history: trained!.history });
+    const [evaluated] = await run.stage('evaluate', [() => gpu.evaluate({ ctx, spec, model: trained!.model, inputs: 'images', test, classNames })]);
+    evaluations.push({ model: 'retrain', evaluation: evaluated!.evaluation });
+    run.evaluated?.('retrain', evaluated!.evaluation);
+    model = trained!.model;
+  } else {
+    const [base] = await run.stage('base', [() => gpu.prepareBase({ ctx, base: spec.base })]);
+    baseWeights = base!.weights ?? null;
+    const extract = (shards: ShardRef[]) => shards.map((source) => () => gpu.extractShard({ ctx, base: base!.model, source }));
+    const extracted = await run.stage('extract', [...extract(trainShards), ...extract(validation), ...extract(test)]);
+    const features = extracted.map((r) => r.shard);
+    const trainFeatures = features.slice(0, trainShards.length);
+    const validationFeatures = features.slice(trainShards.length, trainShards.length + validation.length);
+    const testFeatures = features.slice(trainShards.length + validation.length);
+
+    const [head] = await run.stage('train-head', [() => gpu.trainHead({ ctx, spec, base: base!, numClasses, train: trainFeatures, validation: validationFeatures })]);
+    histories.push({ stage: 'train-head', history: head!.history });
+    const evaluate = [() => gpu.evaluate({ ctx, spec, model: head!.model, inputs: 'features', test: testFeatures, classNames })];
+    model = head!.model;
+    publishOnBase = base!.model;
+    if (spec.fineTune) {
+      const start = { base: base!.model, head: head!.model };
+      const [tuned] = await run.stage('fine-tune', [() => gpu.trainImages({ ctx, spec, numClasses, train: trainShards, validation, start })]);
+      histories.push({ stage: 'fine-tune', history: tuned!.history });
+      evaluate.push(() => gpu.evaluate({ ctx, spec, model: tuned!.model, inputs: 'images', test, classNames }));
+      model = tuned!.model;
+      publishOnBase = undefined;
+    }
+    const evaluated = await run.stage('evaluate', evaluate);
+    const models = ['transfer', 'fine-tune'];
+    evaluated.forEach(({ evaluation }, i) => {
+      evaluations.push({ model: models[i]!, evaluation });
+      run.evaluated?.(models[i]!, evaluation);
+    });
+  }
+
+  const done = { status: 'completed' as const, fingerprint: ingested!.fingerprint, evaluations, histories, model };
+  if (input.publish === false) return done;
+  const published = await run.publish(() => cpu.publish({
+    ctx, spec, model, ...(publishOnBase ? { base: publishOnBase } : {}), baseWeights, classNames,
+    fingerprint: ingested!.fingerprint, evaluation: evaluations[evaluations.length - 1]!.evaluation, histories, stages: reports(),
+    evaluations, promoteMargin: spec.schedule?.promoteMargin ?? 0,
+  }));
+  return { ...done, published };
+}
