@@ -5,7 +5,7 @@
  * + new head), fine-tune (transfer, then the top block unfrozen) and the same
  * network from scratch, on a held-out test set of the target classes.
  */
-import type { QueueNames } from '../lib/runtime/queues';
+import type { QueueNames } from '../runtime/queues';
 import { definePipeline } from '../pipelines/define';
 import type { PipelineInput } from '../pipelines/schema';
 import { directActivities, runPipelineDirect } from './direct-pipeline';

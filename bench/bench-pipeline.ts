@@ -1,5 +1,5 @@
 /** The pipeline the orchestration and cache benchmarks run: real Fashion-MNIST, small-cnn, one augmented copy. */
-import type { QueueNames } from '../lib/runtime/queues';
+import type { QueueNames } from '../runtime/queues';
 import { definePipeline } from '../pipelines/define';
 import type { PipelineSpec } from '../pipelines/schema';
 import { FASHION_DIR } from './util';

@@ -3,7 +3,7 @@
  * every stage recomputed, then with nothing changed (every stage a cache hit).
  */
 import type { PipelineRunResult } from '../workflows/progress';
-import { startRun } from '../lib/runtime/runs';
+import { startRun } from '../runtime/runs';
 import { benchPipeline, benchShardSize } from './bench-pipeline';
 import { openBenchStack } from './stack';
 import type { BenchOptions } from './util';

@@ -4,7 +4,7 @@
  * directly in one process. Per stage and for the whole run; repetitions
  * alternate the two sides so drift in machine load hits both.
  */
-import { startRun } from '../lib/runtime/runs';
+import { startRun } from '../runtime/runs';
 import { benchPipeline, benchShardSize } from './bench-pipeline';
 import { directActivities, runPipelineDirect } from './direct-pipeline';
 import { historyStageTimes, openBenchStack } from './stack';

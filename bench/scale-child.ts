@@ -4,7 +4,7 @@
  * Fashion-MNIST images with `--copies` augmented copies, every stage
  * recomputed. Prints one JSON line.
  */
-import type { QueueNames } from '../lib/runtime/queues';
+import type { QueueNames } from '../runtime/queues';
 import { definePipeline } from '../pipelines/define';
 import type { ExtractResult, RunContext, ShardRef } from '../activities/contracts';
 import { specHash } from '../pipelines/spec-hash';

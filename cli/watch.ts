@@ -1,8 +1,8 @@
 import type { Client } from '@temporalio/client';
 import type { CliIO } from './command';
-import { snapshotRun } from '../lib/runtime/runs';
-import type { RunSnapshot } from '../lib/runtime/runs';
-import { renderRun, reuseSummary } from '../lib/runtime/progress-view';
+import { snapshotRun } from '../runtime/runs';
+import type { RunSnapshot } from '../runtime/runs';
+import { renderRun, reuseSummary } from '../runtime/progress-view';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { connectClient, temporalConfigFromEnv } from '../lib/runtime/temporal';
+import { connectClient, temporalConfigFromEnv } from '../runtime/temporal';
 
 /** Runs `body` with a Temporal client from the environment, and closes it after. */
 export async function withClient<T>(body: (client: Client) => Promise<T>): Promise<T> {

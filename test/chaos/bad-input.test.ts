@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-node';
 import { main } from '../../cli/main';
 import { captureIO } from '../../cli/io';
-import { describeFailure, startRun } from '../../lib/runtime/runs';
+import { describeFailure, startRun } from '../../runtime/runs';
 import { MinioStore } from '../../lib/store/minio-store';
 import { storeConfigFromEnv } from '../../lib/store/store-config';
 import type { PipelineInput } from '../../pipelines/schema';

@@ -3,7 +3,7 @@
 // concurrent writers must leave every manifest verifying.
 import type { ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
-import { startRun } from '../../lib/runtime/runs';
+import { startRun } from '../../runtime/runs';
 import { CACHE_MANIFEST_NAME } from '../../lib/store/cache-manifest';
 import type { TestStack } from '../integration/support/harness';
 import { openTestStack, smallPipeline, startInProcessWorker, tempDir } from '../integration/support/harness';

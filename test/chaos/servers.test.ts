@@ -4,8 +4,8 @@
 import type { ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import type { Client } from '@temporalio/client';
-import { connectClient } from '../../lib/runtime/temporal';
-import { startRun } from '../../lib/runtime/runs';
+import { connectClient } from '../../runtime/temporal';
+import { startRun } from '../../runtime/runs';
 import { MinioStore } from '../../lib/store/minio-store';
 import { storeConfigFromEnv } from '../../lib/store/store-config';
 import { tempDir } from '../integration/support/harness';

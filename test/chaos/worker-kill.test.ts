@@ -6,7 +6,7 @@
 import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { startRun } from '../../lib/runtime/runs';
+import { startRun } from '../../runtime/runs';
 import type { PipelineSpec } from '../../pipelines/schema';
 import type { PipelineRunResult } from '../../workflows/progress';
 import type { TestStack } from '../integration/support/harness';

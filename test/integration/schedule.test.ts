@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-node';
 import { captureIO } from '../../cli/io';
 import { main } from '../../cli/main';
 import { readIdxDataset } from '../../lib/data/idx';
-import { describeSchedule, deleteSchedule, listSchedules } from '../../lib/runtime/schedules';
+import { describeSchedule, deleteSchedule, listSchedules } from '../../runtime/schedules';
 import type { PipelineInput, PipelineSpec } from '../../pipelines/schema';
 import type { pipelineWorkflow } from '../../workflows/pipeline';
 import type { PipelineRunResult } from '../../workflows/progress';

@@ -2,9 +2,9 @@
 // activity writes to the real MinIO and computes on native TensorFlow.
 import { randomUUID } from 'node:crypto';
 import { createActivities } from '../../activities';
-import { activityDepsFromEnv } from '../../lib/runtime/deps';
-import { connectClient, temporalConfigFromEnv } from '../../lib/runtime/temporal';
-import { createGraftWorkers } from '../../lib/runtime/worker';
+import { activityDepsFromEnv } from '../../runtime/deps';
+import { connectClient, temporalConfigFromEnv } from '../../runtime/temporal';
+import { createGraftWorkers } from '../../runtime/worker';
 import { smokeWorkflow } from '../../workflows';
 
 test('a workflow writes to MinIO, reads it back and runs a tensor op on the native backend', async () => {

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import type { Command } from '../../command';
 import { intervalSeconds } from '../../../pipelines/schedule-syntax';
 import { collectGarbage } from '../../../lib/pipeline/gc';
-import { activityDepsFromEnv } from '../../../lib/runtime/deps';
+import { activityDepsFromEnv } from '../../../runtime/deps';
 import { UsageError } from '../../usage-error';
 
 const usage = 'graft gc [--older-than 24h] [--dry-run]';

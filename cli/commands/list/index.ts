@@ -1,6 +1,6 @@
 import type { Command, CliIO } from '../../command';
-import type { RunListing } from '../../../lib/runtime/runs';
-import { listRuns } from '../../../lib/runtime/runs';
+import type { RunListing } from '../../../runtime/runs';
+import { listRuns } from '../../../runtime/runs';
 import { withClient } from '../../with-client';
 
 export function printRunList(runs: readonly RunListing[], io: CliIO): void {

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Command } from '../../command';
-import { activityDepsFromEnv } from '../../../lib/runtime/deps';
+import { activityDepsFromEnv } from '../../../runtime/deps';
 import { joinKey } from '../../../lib/store/keys';
 import { DataError } from '../../../lib/errors';
 import { UsageError } from '../../usage-error';

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Command } from '../../command';
-import { resumeRun } from '../../../lib/runtime/runs';
+import { resumeRun } from '../../../runtime/runs';
 import { UsageError } from '../../usage-error';
 import { withClient } from '../../with-client';
 import { watchRun } from '../../watch';

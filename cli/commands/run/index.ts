@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Command } from '../../command';
 import { loadPipeline } from '../../../pipelines/load';
-import { startRun } from '../../../lib/runtime/runs';
+import { startRun } from '../../../runtime/runs';
 import { UsageError } from '../../usage-error';
 import { withClient } from '../../with-client';
 import { watchRun } from '../../watch';

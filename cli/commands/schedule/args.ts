@@ -1,7 +1,7 @@
 /** Parsing `graft schedule …` arguments: pure, so every usage error is unit-tested. */
 import { parseArgs } from 'node:util';
-import type { OverlapName, ScheduleTiming } from '../../../lib/runtime/schedules';
-import { OVERLAP_NAMES, isOverlapName, timingProblem } from '../../../lib/runtime/schedules';
+import type { OverlapName, ScheduleTiming } from '../../../runtime/schedules';
+import { OVERLAP_NAMES, isOverlapName, timingProblem } from '../../../runtime/schedules';
 import { intervalSeconds } from '../../../pipelines/schedule-syntax';
 import { UsageError, isParseArgsError } from '../../usage-error';
 

@@ -2,7 +2,7 @@ import type { Command } from '../../command';
 import { loadPipeline } from '../../../pipelines/load';
 import {
   createSchedule, deleteSchedule, describeSchedule, listSchedules, pauseSchedule, recentRuns, timingFromSpec, triggerSchedule, unpauseSchedule,
-} from '../../../lib/runtime/schedules';
+} from '../../../runtime/schedules';
 import { UsageError } from '../../usage-error';
 import { withClient } from '../../with-client';
 import { USAGE, USAGES, parseScheduleArgs } from './args';

@@ -1,5 +1,5 @@
 /** Text views of schedules for the terminal: pure functions of what lib/runtime/schedules.ts reads. */
-import type { ScheduleInfo, ScheduleListing, ScheduledRun } from '../../../lib/runtime/schedules';
+import type { ScheduleInfo, ScheduleListing, ScheduledRun } from '../../../runtime/schedules';
 
 const when = (date: Date) => date.toISOString().replace(/\.000Z$/, 'Z');
 

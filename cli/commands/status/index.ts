@@ -1,6 +1,6 @@
 import type { Command } from '../../command';
-import { listRuns, snapshotRun } from '../../../lib/runtime/runs';
-import { renderRun } from '../../../lib/runtime/progress-view';
+import { listRuns, snapshotRun } from '../../../runtime/runs';
+import { renderRun } from '../../../runtime/progress-view';
 import { withClient } from '../../with-client';
 import { printRunList } from '../list';
 

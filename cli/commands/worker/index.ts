@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
 import type { Command } from '../../command';
 import { createActivities } from '../../../activities';
-import { activityDepsFromEnv } from '../../../lib/runtime/deps';
-import { defaultQueues } from '../../../lib/runtime/queues';
-import type { QueueKind } from '../../../lib/runtime/queues';
-import { temporalConfigFromEnv } from '../../../lib/runtime/temporal';
-import { createGraftWorkers } from '../../../lib/runtime/worker';
+import { activityDepsFromEnv } from '../../../runtime/deps';
+import { defaultQueues } from '../../../runtime/queues';
+import type { QueueKind } from '../../../runtime/queues';
+import { temporalConfigFromEnv } from '../../../runtime/temporal';
+import { createGraftWorkers } from '../../../runtime/worker';
 import { UsageError } from '../../usage-error';
 
 const usage = 'graft worker [--queues cpu,gpu] [--cpu-queue NAME] [--gpu-queue NAME]';

@@ -1,5 +1,5 @@
-import { progressBar, renderRun, reuseSummary } from '../../../lib/runtime/progress-view';
-import type { RunSnapshot } from '../../../lib/runtime/runs';
+import { progressBar, renderRun, reuseSummary } from '../../../runtime/progress-view';
+import type { RunSnapshot } from '../../../runtime/runs';
 
 const snapshot: RunSnapshot = {
   runId: 'demo-1',

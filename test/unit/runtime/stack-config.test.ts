@@ -1,6 +1,6 @@
 import { stackAddresses, stackConfigFromEnv } from '../../../infra/stack/config';
 import { parseQueueKinds } from '../../../cli/commands/worker';
-import { newRunId } from '../../../lib/runtime/runs';
+import { newRunId } from '../../../runtime/runs';
 import { defaultShardSize } from '../../../workflows/stage-plan';
 import { definePipeline } from '../../../pipelines/define';
 import { storeConfigFromEnv } from '../../../lib/store/store-config';

@@ -1,6 +1,6 @@
 /** Text views of a run for the terminal: pure functions of a snapshot. */
-import type { StageName } from '../../activities/contracts';
-import type { StageProgress } from '../../workflows/progress';
+import type { StageName } from '../activities/contracts';
+import type { StageProgress } from '../workflows/progress';
 import type { RunSnapshot } from './runs';
 
 const STAGE_ORDER: readonly StageName[] = ['ingest', 'augment', 'base', 'extract', 'train-head', 'fine-tune', 'train', 'evaluate', 'publish'];

@@ -6,10 +6,10 @@
  */
 import type { Client, ScheduleDescription, ScheduleOptions, ScheduleSpec } from '@temporalio/client';
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
-import { cronProblem, intervalSeconds } from '../../pipelines/schedule-syntax';
-import type { PipelineSpec } from '../../pipelines/schema';
-import { specHash } from '../../pipelines/spec-hash';
-import { DataError, SpecError } from '../errors';
+import { cronProblem, intervalSeconds } from '../pipelines/schedule-syntax';
+import type { PipelineSpec } from '../pipelines/schema';
+import { specHash } from '../pipelines/spec-hash';
+import { DataError, SpecError } from '../lib/errors';
 import type { RunSnapshot } from './runs';
 import { runInput, snapshotRun } from './runs';
 

@@ -7,14 +7,14 @@ import { randomBytes } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
-import type { PipelineSpec } from '../../pipelines/schema';
-import { specHash } from '../../pipelines/spec-hash';
-import type { PipelineRunInput } from '../../workflows/pipeline';
-import { pipelineWorkflow } from '../../workflows/pipeline';
-import type { PipelineRunResult, RunProgress } from '../../workflows/progress';
-import { progressQuery } from '../../workflows/progress';
-import type { ActivityProgress } from '../../activities/activity-context';
-import { DataError } from '../errors';
+import type { PipelineSpec } from '../pipelines/schema';
+import { specHash } from '../pipelines/spec-hash';
+import type { PipelineRunInput } from '../workflows/pipeline';
+import { pipelineWorkflow } from '../workflows/pipeline';
+import type { PipelineRunResult, RunProgress } from '../workflows/progress';
+import { progressQuery } from '../workflows/progress';
+import type { ActivityProgress } from '../activities/activity-context';
+import { DataError } from '../lib/errors';
 
 export interface StartRunOptions {
   readonly noCache?: boolean;

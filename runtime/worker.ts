@@ -35,7 +35,7 @@ export async function createGraftWorkers(options: GraftWorkerOptions): Promise<G
     namespace: options.temporal.namespace,
     taskQueue: options.queues[kind],
     activities: options.activities,
-    ...(kind === 'cpu' ? { workflowsPath: require.resolve('../../workflows') } : {}),
+    ...(kind === 'cpu' ? { workflowsPath: require.resolve('../workflows') } : {}),
     maxConcurrentActivityTaskExecutions: 1,
   })));
   return {
