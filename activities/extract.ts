@@ -1,5 +1,6 @@
-import * as tf from '@tensorflow/tfjs-node';
+import type * as tf from '@tensorflow/tfjs-node';
 import { baseWeightsSource, buildBase } from '../lib/models/build-base';
+import { runInference } from '../lib/models/features';
 import { cacheKey } from '../lib/store/cache-key';
 import { modelFingerprint, readModel, writeModel } from '../lib/pipeline/model-files';
 import { readShard, writeShard } from '../lib/pipeline/shards';
@@ -75,24 +76,17 @@ export function createExtractActivity(env: StageEnv) {
         const loading = { stage: 'extract' };
         const model = await withHeartbeats(loading, bases.get(base));
         const shard = await withHeartbeats(loading, readShard(env.cache, source));
-        const [n, ...imageShape] = shard.xShape as number[];
-        const sample = imageShape.reduce((a, b) => a * b, 1);
+        const n = shard.xShape[0]!;
         const featureShape = model.outputs[0]!.shape.slice(1) as number[];
-        const width = featureShape.reduce((a, b) => a * b, 1);
-        const features = new Float32Array(n! * width);
-        for (let start = 0; start < n!; start += EXTRACT_BATCH) {
-          const size = Math.min(EXTRACT_BATCH, n! - start);
-          const out = tf.tidy(() => {
-            const pixels = shard.x.subarray(start * sample, (start + size) * sample);
-            const x = tf.div(tf.tensor(Float32Array.from(pixels), [size, ...imageShape]), 255);
-            return model.apply(x, { training: false }) as tf.Tensor;
-          });
-          features.set(out.dataSync(), start * width);
-          out.dispose();
-          heartbeat({ stage: 'extract', done: start + size, total: n });
-          await yieldToEventLoop();
-        }
-        await writeShard(writer, 'features', { x: features, xShape: [n!, ...featureShape], y: shard.y, numClasses: shard.numClasses });
+        // 8-bit pixels become [0, 1] floats one batch at a time, inside the shared loop.
+        const { values: features } = await runInference(model, { data: shard.x, shape: shard.xShape }, {
+          batchSize: EXTRACT_BATCH,
+          onBatch: async (done, total) => {
+            heartbeat({ stage: 'extract', done, total });
+            await yieldToEventLoop();
+          },
+        });
+        await writeShard(writer, 'features', { x: features, xShape: [n, ...featureShape], y: shard.y, numClasses: shard.numClasses });
         return { meta: { featureShape } };
       },
     });

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-node';
 import { EFFICIENTNET_LITE, efficientNetLite, efficientNetLiteContract, type EfficientNetLite } from './bases/efficientnet-lite';
 import { assignEfficientNetLiteWeights, imagenetClassNames, readImagenetWeights, type WeightsSource } from './bases/imagenet-weights';
 import { ModelError } from '../errors';
+import { outputRows, runInferenceSync } from './features';
 
 /** A pretrained base with its 1000-class ImageNet head: `graft classify`, and the proof that the weights are right. */
 export interface ImagenetClassifier {
@@ -56,13 +57,12 @@ export function photoToInput(image: tf.Tensor3D, size: readonly [number, number]
 /** The `top` most probable ImageNet classes of each image, best first (as Keras's `decode_predictions`). */
 export function classifyImages(classifier: ImagenetClassifier, images: readonly tf.Tensor3D[], top = 5): ClassScore[][] {
   if (images.length === 0) return [];
-  const probs = tf.tidy(() => {
-    const batch = tf.stack(images.map((img) => photoToInput(img, classifier.size)));
-    return classifier.model.apply(batch, { training: false }) as tf.Tensor2D;
-  });
-  const rows = probs.arraySync();
-  probs.dispose();
-  return rows.map((row) => topClasses(row, classifier.classNames, top));
+  const batch = tf.tidy(() => tf.stack(images.map((img) => photoToInput(img, classifier.size))));
+  try {
+    return outputRows(runInferenceSync(classifier.model, batch, images.length)).map((row) => topClasses(row, classifier.classNames, top));
+  } finally {
+    batch.dispose();
+  }
 }
 
 export function topClasses(probabilities: readonly number[], classNames: readonly string[], top: number): ClassScore[] {

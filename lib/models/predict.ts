@@ -4,6 +4,7 @@ import type { ObjectStore } from '../store/object-store';
 import { loadModelFromUri, readModelSideFile, saveModelToUri, writeModelSideFile } from './io/load-save';
 import type { ModelIOOptions } from './io/resolve';
 import type { ModelLineage } from './lineage';
+import { outputRows, runInferenceSync } from './features';
 
 export interface PublishedModel {
   readonly model: tf.LayersModel;
@@ -64,12 +65,9 @@ export function prepareImages(images: readonly tf.Tensor3D[], inputShape: readon
   })) as tf.Tensor4D);
 }
 
-/** Top class and probability per image of a prepared batch. */
+/** Top class and probability per image of a prepared batch, run as one batch through the shared inference loop. */
 export function predictImages(model: tf.LayersModel, images: tf.Tensor4D, classNames: readonly string[] | null): Prediction[] {
-  const probs = tf.tidy(() => model.apply(images, { training: false }) as tf.Tensor2D);
-  const rows = probs.arraySync();
-  probs.dispose();
-  return rows.map((row) => {
+  return outputRows(runInferenceSync(model, images, Math.max(1, images.shape[0]))).map((row) => {
     const ranked = row
       .map((probability, index) => ({ index, className: classNames?.[index] ?? String(index), probability }))
       .sort((a, b) => b.probability - a.probability);
