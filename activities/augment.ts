@@ -1,5 +1,5 @@
 import { augmentBatch } from '../lib/augment/augment-batch';
-import { augmentIsIdentity, normalizeAugmentOptions } from '../lib/augment/config';
+import { augmentIsIdentity, checkAugmentConfig } from '../lib/augment/config';
 import { cacheKey } from '../lib/store/cache-key';
 import { readShard, writeShard } from '../lib/pipeline/shards';
 import { runCachedStage } from '../lib/pipeline/run-stage';
@@ -15,7 +15,7 @@ import { heartbeat, stageLog } from './activity-context';
  */
 export function createAugmentActivity(env: StageEnv) {
   return async function augmentShard({ ctx, augment, source, numClasses }: AugmentInput): Promise<AugmentResult> {
-    const config = normalizeAugmentOptions(augment);
+    const config = checkAugmentConfig(augment); // the spec's section, every field set: nothing to fill
     const key = cacheKey({ stage: 'augment', config, upstream: [`${source.key}/${source.name}`], codeVersion: STAGE_CODE_VERSIONS.augment });
     const mixes = (config.cutmix?.prob ?? 0) > 0 || (config.mixup?.prob ?? 0) > 0;
     if (!mixes && (config.copies === 0 || augmentIsIdentity(config))) {

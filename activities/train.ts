@@ -51,7 +51,7 @@ export function createTrainImagesActivity(env: StageEnv) {
     const fineTune = spec.fineTune;
     if (start && !fineTune) throw new Error('trainImages was given a start model but the spec has no fineTune section');
     const settings: TrainSpec = start && fineTune
-      ? { ...spec.train, epochs: fineTune.epochs, learningRate: fineTune.learningRate, batchSize: fineTune.batchSize ?? spec.train.batchSize }
+      ? { ...spec.train, epochs: fineTune.epochs, learningRate: fineTune.learningRate, batchSize: fineTune.batchSize }
       : spec.train;
     const key = cacheKey({
       stage,

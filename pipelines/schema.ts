@@ -23,7 +23,9 @@ import { crossFieldIssues } from './rules';
 import { cronProblem, intervalSeconds } from './schedule-syntax';
 import { showValue } from './show-value';
 
+import { AUGMENT_DEFAULTS } from '../lib/augment/config';
 import { ARCHITECTURES, MIN_NETWORK_SIDE } from '../lib/models/bases/catalog';
+import { DEFAULT_HEAD_ACTIVATION } from '../lib/models/types';
 
 export { ARCHITECTURES };
 export type { Architecture } from '../lib/models/bases/catalog';
@@ -90,22 +92,25 @@ const zoomRange = z
 const mixing = (alpha: number) =>
   section({ alpha: numberAbove(0, 100).default(alpha), prob: numberIn(0, 1).default(0.5) });
 
+// Defaults come from lib/augment's AUGMENT_DEFAULTS, their one definition (lib fills them for partial callers too).
+const AUG = AUGMENT_DEFAULTS;
 const augment = section({
-  rotationRange: numberIn(0, 180).default(0),
-  widthShiftRange: numberIn(0, 1).default(0),
-  heightShiftRange: numberIn(0, 1).default(0),
-  shearRange: numberIn(0, 90).default(0),
-  zoomRange: zoomRange.default([1, 1]),
-  horizontalFlip: boolean().default(false),
-  verticalFlip: boolean().default(false),
-  brightnessRange: orderedPair(numberIn(0, 10), '[min, max] brightness factors from 0 to 10').nullable().default(null),
-  channelShiftRange: numberIn(0, 255).default(0),
-  fillMode: oneOf(['nearest', 'constant', 'reflect', 'wrap']).default('nearest'),
-  cval: numberIn(0, 255).default(0),
-  copies: integerIn(0, 100).default(1),
-  seed: integer().default(0),
-  cutmix: mixing(1).nullable().default(null),
-  mixup: mixing(0.2).nullable().default(null),
+  rotationRange: numberIn(0, 180).default(AUG.rotationRange),
+  widthShiftRange: numberIn(0, 1).default(AUG.widthShiftRange),
+  heightShiftRange: numberIn(0, 1).default(AUG.heightShiftRange),
+  shearRange: numberIn(0, 90).default(AUG.shearRange),
+  // A fresh pair per parse: the default is frozen and specs are the caller's to change.
+  zoomRange: zoomRange.default((): [number, number] => [AUG.zoomRange[0], AUG.zoomRange[1]]),
+  horizontalFlip: boolean().default(AUG.horizontalFlip),
+  verticalFlip: boolean().default(AUG.verticalFlip),
+  brightnessRange: orderedPair(numberIn(0, 10), '[min, max] brightness factors from 0 to 10').nullable().default(AUG.brightnessRange),
+  channelShiftRange: numberIn(0, 255).default(AUG.channelShiftRange),
+  fillMode: oneOf(['nearest', 'constant', 'reflect', 'wrap']).default(AUG.fillMode),
+  cval: numberIn(0, 255).default(AUG.cval),
+  copies: integerIn(0, 100).default(AUG.copies),
+  seed: integer().default(AUG.seed),
+  cutmix: mixing(1).nullable().default(AUG.cutmix),
+  mixup: mixing(0.2).nullable().default(AUG.mixup),
 });
 
 const base = section({
@@ -135,7 +140,7 @@ const head = section({
     .union([UNITS, z.array(UNITS)], { error: 'must be a number of units or a list of them, each from 1 to 65536' })
     .transform((hidden) => (typeof hidden === 'number' ? [hidden] : hidden))
     .optional(),
-  activation: oneOf(['relu', 'elu', 'selu', 'tanh', 'sigmoid', 'gelu', 'swish', 'softplus', 'linear']).default('relu'),
+  activation: oneOf(['relu', 'elu', 'selu', 'tanh', 'sigmoid', 'gelu', 'swish', 'softplus', 'linear']).default(DEFAULT_HEAD_ACTIVATION),
   /** Default 0.5 for dense, 0 for replace. */
   dropout: numberIn(0, 1, { exclusiveMax: true }).optional(),
 })

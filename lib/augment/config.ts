@@ -1,13 +1,17 @@
 /** Defaults and checks for the `augment` section. */
 import type { AugmentConfig, AugmentOptions } from './types';
 
-/** The spec's defaults: no augmentation. */
-export const AUGMENT_DEFAULTS: AugmentConfig = {
+/**
+ * The spec's defaults: no augmentation. The one definition: pipelines/schema.ts
+ * builds its `augment` defaults from these, so lib callers that give only some
+ * fields (benchmarks, tests) get exactly what a normalized spec holds.
+ */
+export const AUGMENT_DEFAULTS = Object.freeze({
   rotationRange: 0,
   widthShiftRange: 0,
   heightShiftRange: 0,
   shearRange: 0,
-  zoomRange: [1, 1],
+  zoomRange: Object.freeze([1, 1] as const),
   horizontalFlip: false,
   verticalFlip: false,
   brightnessRange: null,
@@ -18,13 +22,20 @@ export const AUGMENT_DEFAULTS: AugmentConfig = {
   seed: 0,
   cutmix: null,
   mixup: null,
-};
+} as const satisfies AugmentConfig);
 
-/** Fills defaults in (a normalized spec section passes through unchanged) and rejects impossible values. */
+/** Fills the defaults in for callers that give only some fields, then checks the result. */
 export function normalizeAugmentOptions(options: AugmentOptions = {}): AugmentConfig {
   const zoom = options.zoomRange ?? AUGMENT_DEFAULTS.zoomRange;
   const zoomRange: [number, number] = typeof zoom === 'number' ? [1 - zoom, 1 + zoom] : [zoom[0], zoom[1]];
-  const cfg: AugmentConfig = { ...AUGMENT_DEFAULTS, ...stripUndefined(options), zoomRange };
+  return checkAugmentConfig({ ...AUGMENT_DEFAULTS, ...stripUndefined(options), zoomRange });
+}
+
+/**
+ * Rejects impossible values of a complete config (a normalized spec section)
+ * and returns it unchanged; fills nothing, so stages see the spec's values only.
+ */
+export function checkAugmentConfig(cfg: AugmentConfig): AugmentConfig {
   if (!(cfg.zoomRange[0] > 0 && cfg.zoomRange[1] >= cfg.zoomRange[0])) {
     throw new RangeError(`augment.zoomRange must be 0 < min <= max, got [${cfg.zoomRange.join(', ')}]`);
   }

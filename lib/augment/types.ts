@@ -38,7 +38,7 @@ export interface MixOptions {
   readonly prob: number;
 }
 
-/** The `augment` section of a normalized spec (fields optional here; defaults = the spec's, no augmentation). */
+/** Some fields of the `augment` section; `normalizeAugmentOptions` fills the rest from `AUGMENT_DEFAULTS` (no augmentation). */
 export interface AugmentOptions {
   /** Degrees; the angle is uniform in [-r, r]. */
   readonly rotationRange?: number;
@@ -65,7 +65,7 @@ export interface AugmentOptions {
   readonly mixup?: MixOptions | null;
 }
 
-/** An `AugmentOptions` with every default filled in. */
+/** Every field of the `augment` section, as a normalized spec holds it. */
 export interface AugmentConfig {
   readonly rotationRange: number;
   readonly widthShiftRange: number;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-node';
 import { ModelError } from '../errors';
-import type { HeadSpec } from './types';
+import { DEFAULT_HEAD_ACTIVATION, type HeadSpec } from './types';
 
 type Sym = tf.SymbolicTensor;
 type Activation = NonNullable<Parameters<typeof tf.layers.dense>[0]['activation']>;
@@ -17,7 +17,8 @@ export interface BuildHeadOptions {
  * batch dimension): pooling (flatten | avg | max), then for `dense` one
  * Dense(hidden, activation) + Dropout per entry of `hidden`, then
  * Dense(numClasses, softmax) named `predictions`. It trains on cached
- * features alone; `composeModel` puts it on top of the base.
+ * features alone; `composeModel` puts it on top of the base. `head` is
+ * resolved (a normalized spec's `head`): the defaults live in the spec schema.
  */
 export function buildHead(
   featureShape: readonly (number | null)[], head: HeadSpec, numClasses: number, opts: BuildHeadOptions = {},
@@ -35,24 +36,27 @@ export function buildHead(
     taken.add(n);
     return n;
   };
-  const dropout = head.dropout ?? (head.strategy === 'dense' ? 0.5 : 0);
+  if (head.strategy === 'dense' && !(Array.isArray(head.hidden) && typeof head.dropout === 'number')) {
+    // Guessing the units or the rate here would be a second set of defaults, out of step with the spec's.
+    throw new ModelError(`a dense head needs hidden and dropout, as a normalized spec's head has; got hidden ${JSON.stringify(head.hidden)}, dropout ${JSON.stringify(head.dropout)}`);
+  }
+  const dropout = head.dropout ?? 0; // absent on a replace head: no Dropout layer
   if (!(dropout >= 0 && dropout < 1)) throw new ModelError(`head.dropout must be in [0, 1), got ${dropout}`);
 
   const init = opts.shapeOnly ? { kernelInitializer: 'zeros' as const } : {};
   const input = tf.input({ shape: featureShape as number[], name: name('head_input') });
   let x: Sym = pool(input, featureShape.length, head.pooling, name);
   if (head.strategy === 'dense') {
-    const hidden = head.hidden ?? [256];
-    hidden.forEach((units, i) => {
+    head.hidden.forEach((units, i) => {
       x = tf.layers.dense({
-        units, activation: (head.activation ?? 'relu') as Activation, name: name(`head_dense_${i + 1}`), ...init,
+        units, activation: (head.activation ?? DEFAULT_HEAD_ACTIVATION) as Activation, name: name(`head_dense_${i + 1}`), ...init,
       }).apply(x) as Sym;
       if (dropout > 0) x = tf.layers.dropout({ rate: dropout, name: name(`head_dropout_${i + 1}`) }).apply(x) as Sym;
     });
   } else if (head.strategy === 'replace') {
     if (dropout > 0) x = tf.layers.dropout({ rate: dropout, name: name('head_dropout') }).apply(x) as Sym;
   } else {
-    throw new ModelError(`unknown head.strategy '${String(head.strategy)}'`);
+    throw new ModelError(`unknown head.strategy '${String((head as { readonly strategy: unknown }).strategy)}'`); // from untyped callers
   }
   x = tf.layers.dense({ units: numClasses, activation: 'softmax', name: name('predictions'), ...init }).apply(x) as Sym;
   return tf.model({ inputs: input, outputs: x, name: 'head' });

@@ -31,14 +31,40 @@ export type TrainingMode = 'transfer' | 'fine-tune' | 'retrain';
 
 export type Pooling = 'flatten' | 'avg' | 'max';
 
-/** `head` section. */
-export interface HeadSpec {
-  readonly strategy: 'replace' | 'dense';
+/**
+ * Activation of a dense head's hidden layers when none is given. The one
+ * definition: pipelines/schema.ts takes its `head.activation` default from here.
+ */
+export const DEFAULT_HEAD_ACTIVATION = 'relu';
+
+/**
+ * `head` section, resolved: the spec's normalization fills `hidden` and
+ * `dropout` (their defaults live in pipelines/schema.ts only), so a dense head
+ * must state them; `buildHead` fills nothing in.
+ */
+export type HeadSpec = DenseHeadSpec | ReplaceHeadSpec;
+
+/** Pooling, then Dense(units, activation) + Dropout per entry of `hidden`. */
+export interface DenseHeadSpec {
+  readonly strategy: 'dense';
   readonly pooling: Pooling;
-  /** Units per new Dense layer (dense strategy only). */
-  readonly hidden?: readonly number[];
+  /** Units per new Dense layer. */
+  readonly hidden: readonly number[];
+  /** Of the hidden layers [DEFAULT_HEAD_ACTIVATION]. */
   readonly activation?: string;
-  /** 0..1; default 0.5 for dense, 0 for replace. */
+  /** Rate after each hidden layer, 0..1 (0 = no Dropout layer). */
+  readonly dropout: number;
+}
+
+/** Pooling, then the new output layer only. */
+export interface ReplaceHeadSpec {
+  readonly strategy: 'replace';
+  readonly pooling: Pooling;
+  /** No hidden layers: the spec gives []. */
+  readonly hidden?: readonly number[];
+  /** Unused: there are no hidden layers. */
+  readonly activation?: string;
+  /** Rate before the output layer, 0..1; absent means no Dropout layer, as 0 does. */
   readonly dropout?: number;
 }
 
@@ -65,7 +91,8 @@ export interface FineTuneSpec {
   readonly fromLayer?: string | null;
   readonly epochs: number;
   readonly learningRate: number;
-  readonly batchSize?: number | null;
+  /** Resolved: the spec's normalization fills it from train.batchSize. */
+  readonly batchSize: number;
 }
 
 /** The parts of a normalized pipeline spec that define the model. */
@@ -73,5 +100,6 @@ export interface ModelPipelineSpec {
   readonly base: BaseSpec;
   readonly mode?: BaseMode;
   readonly head: HeadSpec;
-  readonly fineTune?: FineTuneSpec | null;
+  /** Without batchSize: building and summarizing the model trains nothing. */
+  readonly fineTune?: Omit<FineTuneSpec, 'batchSize'> | null;
 }

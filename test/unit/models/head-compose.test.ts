@@ -4,7 +4,22 @@ import {
   buildBase, buildHead, composeModel, createLineage, disposeModels, extractFeatures, formatModelSummary, summarizeModel,
   unfreezeTop,
 } from '../../../lib/models';
+import { DEFAULT_HEAD_ACTIVATION, type HeadSpec } from '../../../lib/models/types';
+import { definePipeline } from '../../../pipelines';
 import { maxAbsDiff } from './helpers';
+
+/** A normalized spec's head: the schema fills what the input leaves out. */
+const specHead = (head: { strategy: 'dense' | 'replace' }) => definePipeline({
+  name: 'head', dataset: { source: 'idx:///data/fmnist' }, base: { architecture: 'small-cnn' }, mode: 'retrain', head,
+}).head;
+
+/** `class:key=value` for each layer after the input, for the config keys that define a head layer. */
+const layerConfigs = (model: { layers: readonly { getClassName(): string; getConfig(): object }[] }): string[] =>
+  model.layers.slice(1).map((l) => {
+    const c = l.getConfig() as Record<string, unknown>;
+    const own = ['units', 'activation', 'rate'].filter((k) => k in c).map((k) => `${k}=${String(c[k])}`);
+    return [l.getClassName(), ...own].join(':');
+  });
 
 describe('heads and composition', () => {
   it('dense head: pooling, Dense+Dropout per hidden entry, softmax output', () => {
@@ -26,9 +41,34 @@ describe('heads and composition', () => {
     expect(() => buildHead([7, 3], { strategy: 'replace', pooling: 'avg' }, 2)).toThrow(/needs \[h, w, c\]/);
   });
 
+  it('builds a normalized spec\'s head as the schema resolved it: buildHead adds no defaults of its own', () => {
+    const dense = specHead({ strategy: 'dense' });
+    const built = buildHead([6], dense, 3);
+    expect(layerConfigs(built)).toEqual([
+      ...dense.hidden.flatMap((units) => [`Dense:units=${units}:activation=${dense.activation}`, `Dropout:rate=${dense.dropout}`]),
+      'Dense:units=3:activation=softmax',
+    ]);
+    // What the schema resolves to today (normalize.test.ts spells the defaults out on purpose).
+    expect(layerConfigs(built).slice(0, 2)).toEqual(['Dense:units=256:activation=relu', 'Dropout:rate=0.5']);
+    const replace = buildHead([6], specHead({ strategy: 'replace' }), 3);
+    expect(layerConfigs(replace)).toEqual(['Dense:units=3:activation=softmax']);
+    built.dispose();
+    replace.dispose();
+  });
+
+  it('a dense head without hidden or dropout is a ModelError; a missing activation is the spec\'s default', () => {
+    const unresolved = { strategy: 'dense', pooling: 'flatten' } as unknown as HeadSpec;
+    expect(() => buildHead([6], unresolved, 3)).toThrow(ModelError);
+    expect(() => buildHead([6], { ...unresolved, hidden: [4] } as HeadSpec, 3)).toThrow(/needs hidden and dropout/);
+    const head = buildHead([6], { strategy: 'dense', pooling: 'flatten', hidden: [4], dropout: 0 }, 3);
+    expect(layerConfigs(head)[0]).toBe(`Dense:units=4:activation=${DEFAULT_HEAD_ACTIVATION}`);
+    expect(DEFAULT_HEAD_ACTIVATION).toBe(specHead({ strategy: 'dense' }).activation);
+    head.dispose();
+  });
+
   it('composeModel shares the head trained on cached features', async () => {
     const base = await buildBase({ architecture: 'small-cnn', inputShape: [8, 8, 1] }, 'transfer');
-    const head = buildHead(base.outputs[0]!.shape.slice(1), { strategy: 'dense', pooling: 'flatten', hidden: [4] }, 2);
+    const head = buildHead(base.outputs[0]!.shape.slice(1), { strategy: 'dense', pooling: 'flatten', hidden: [4], dropout: 0.5 }, 2);
     const model = composeModel(base, head);
     const images = tf.randomUniform([5, 8, 8, 1], 0, 1, 'float32', 3) as tf.Tensor4D;
     const before = tf.memory().numTensors;
@@ -62,7 +102,7 @@ describe('lineage', () => {
     unfreezeTop(base, { fromLayer: 'conv3' });
     const lineage = createLineage({
       base: baseSpec, mode: 'transfer', head: headSpec, stages: ['transfer', 'fine-tune'], model, baseModel: base,
-      classNames: ['a', 'b'], fineTune: { fromLayer: 'conv3', epochs: 1, learningRate: 1e-5 },
+      classNames: ['a', 'b'], fineTune: { fromLayer: 'conv3', epochs: 1, learningRate: 1e-5, batchSize: 32 },
     });
     expect(lineage.trainableLayers).toEqual(['conv3', 'conv3_bn', 'predictions']);
     expect(lineage.frozenLayers).toEqual(['conv1', 'conv1_bn', 'conv2', 'conv2_bn']);

@@ -1,6 +1,8 @@
+import { AUGMENT_DEFAULTS, normalizeAugmentOptions } from '../../../lib/augment';
 import { SpecError } from '../../../lib/errors';
+import { DEFAULT_HEAD_ACTIVATION } from '../../../lib/models/types';
 import { definePipeline, parsePipelineYaml } from '../../../pipelines';
-import type { PipelineInput } from '../../../pipelines';
+import type { PipelineInput, PipelineSpec } from '../../../pipelines';
 
 /** A from-scratch base (small-cnn has no pretrained weights), so mode retrain. */
 const minimal: PipelineInput = {
@@ -153,5 +155,50 @@ describe('normalization: base weights and input size', () => {
     expect(() => definePipeline({ ...photos, base: { architecture: 'efficientnet-lite0', weights: 'random' } })).toThrow(/base\.weights: a random base has nothing to transfer/);
     // The same bases are fine to train from scratch.
     expect(definePipeline({ ...scratch, mode: 'retrain' }).base.weights).toBe('random');
+  });
+});
+
+/** True when no field of T, at any depth, may be left out or undefined (null, a set value, is fine). */
+type FullyResolved<T> = T extends readonly unknown[]
+  ? true
+  : T extends object
+    ? { [K in keyof T]-?: undefined extends T[K] ? false : FullyResolved<NonNullable<T[K]>> }[keyof T] extends true ? true : false
+    : true;
+
+/** Every path in `value` whose value is undefined. */
+function undefinedPaths(value: unknown, path = '$'): string[] {
+  if (value === undefined) return [path];
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([k, v]) => undefinedPaths(v, `${path}.${k}`));
+}
+
+describe('normalization: each default has one definition', () => {
+  it('resolves every field, so that stages and lib need not fill any default', () => {
+    // Compile-time: tsc -p tsconfig.test.json fails here if a field of the normalized spec becomes optional.
+    const typed: FullyResolved<PipelineSpec> = true;
+    expect(typed).toBe(true);
+    const every = definePipeline({
+      ...photos, fineTune: { topLayers: 2 }, schedule: { cron: '0 3 * * *' }, train: { earlyStopping: {} }, augment: { cutmix: {}, mixup: {} },
+    });
+    expect(undefinedPaths(every)).toEqual([]);
+    expect(undefinedPaths(definePipeline(minimal))).toEqual([]);
+  });
+
+  it('takes the augment defaults lib/augment fills for partial callers (AUGMENT_DEFAULTS), not a copy of them', () => {
+    const { augment } = definePipeline(minimal);
+    expect(augment).toEqual(AUGMENT_DEFAULTS);
+    expect(normalizeAugmentOptions({})).toEqual(augment);
+    // A fresh zoomRange per spec: the shared default is frozen.
+    expect(augment.zoomRange).not.toBe(AUGMENT_DEFAULTS.zoomRange);
+    expect(Object.isFrozen(AUGMENT_DEFAULTS) && Object.isFrozen(AUGMENT_DEFAULTS.zoomRange)).toBe(true);
+  });
+
+  it('takes the head activation buildHead uses when none is given from lib/models (DEFAULT_HEAD_ACTIVATION)', () => {
+    expect(definePipeline({ ...minimal, head: { strategy: 'dense' } }).head.activation).toBe(DEFAULT_HEAD_ACTIVATION);
+  });
+
+  it('fills fineTune.batchSize only when it is left out', () => {
+    const spec = definePipeline({ ...photos, train: { batchSize: 8 }, fineTune: { topLayers: 2, batchSize: 4 } });
+    expect(spec.fineTune?.batchSize).toBe(4);
   });
 });
