@@ -1,9 +1,9 @@
 import { augmentBatch } from '../lib/augment/augment-batch';
 import { augmentIsIdentity, checkAugmentConfig } from '../lib/augment/config';
 import { cacheKey } from '../lib/store/cache-key';
-import { readShard, writeShard } from '../lib/pipeline/shards';
-import { runCachedStage } from '../lib/pipeline/run-stage';
-import { STAGE_CODE_VERSIONS } from '../lib/pipeline/versions';
+import { readShard, writeShard } from '../lib/stages/shards';
+import { runCachedStage } from '../lib/stages/run-stage';
+import { STAGE_CODE_VERSIONS } from '../lib/stages/versions';
 import type { AugmentInput, AugmentResult } from './contracts';
 import type { StageEnv } from './activity-context';
 import { heartbeat, stageLog } from './activity-context';

@@ -14,7 +14,7 @@ import type { EndToEndBenchResult } from './keras-e2e';
 import type { ExtractBenchResult } from './keras-extract';
 import type { HeadBenchResult } from './keras-head';
 import type { OrchestrationBenchResult } from './orchestration';
-import type { BenchRecord } from './run';
+import type { BenchRecord } from './util';
 import type { ScaleBenchResult } from './scale';
 import type { PeerInfo } from './util';
 import { REPO_ROOT } from './util';

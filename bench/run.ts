@@ -17,7 +17,7 @@ import { benchKerasHead } from './keras-head';
 import { benchOrchestration } from './orchestration';
 import { writeReport } from './report';
 import { benchScale } from './scale';
-import type { BenchOptions, MachineInfo } from './util';
+import type { BenchOptions, BenchRecord } from './util';
 import { REPO_ROOT, machineInfo, secondsSince } from './util';
 
 export const BENCHMARKS = {
@@ -34,18 +34,6 @@ export const BENCHMARKS = {
 
 export type BenchName = keyof typeof BENCHMARKS;
 
-/** What bench/results/<name>.json holds. */
-export interface BenchRecord<R = unknown> {
-  readonly name: BenchName;
-  readonly title: string;
-  readonly quick: boolean;
-  readonly startedAt: string;
-  /** The machine's 1-minute load average as it started: on a shared machine, context for the timings. */
-  readonly loadAtStart?: number;
-  readonly seconds: number;
-  readonly machine: MachineInfo;
-  readonly result: R;
-}
 
 export const isBenchName = (name: string): name is BenchName => Object.hasOwn(BENCHMARKS, name);
 

@@ -12,7 +12,7 @@ import { connectClient, temporalConfigFromEnv } from '../runtime/temporal';
 import { createGraftWorkers } from '../runtime/worker';
 import { MinioStore } from '../lib/store/minio-store';
 import { storeConfigFromEnv } from '../lib/store/store-config';
-import type { pipelineWorkflow } from '../workflows/pipeline';
+import type { pipelineWorkflow } from '../workflows/pipeline-workflow';
 
 export const BENCH_BUCKET = process.env.GRAFT_BENCH_BUCKET ?? 'graft-bench';
 

@@ -187,3 +187,16 @@ export function randomizeWeights(model: tf.LayersModel, seed = 1): void {
     value.dispose();
   });
 }
+
+/** What bench/results/<name>.json holds (`name` is one of bench/run.ts's BENCHMARKS). */
+export interface BenchRecord<R = unknown> {
+  readonly name: string;
+  readonly title: string;
+  readonly quick: boolean;
+  readonly startedAt: string;
+  /** The machine's 1-minute load average as it started: on a shared machine, context for the timings. */
+  readonly loadAtStart?: number;
+  readonly seconds: number;
+  readonly machine: MachineInfo;
+  readonly result: R;
+}

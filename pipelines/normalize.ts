@@ -1,6 +1,6 @@
 /** Defaults that depend on another section: image size and channels ↔ the base's input shape, the base's weights. */
 import { CATALOG, defaultWeights, type BaseWeights } from '../lib/models/bases/catalog';
-import type { PipelineFields } from './schema';
+import type { PipelineFields } from './sections';
 
 const DEFAULT_SIDE = 28;
 const DEFAULT_CHANNELS = 1;

@@ -7,7 +7,7 @@
 import { CATALOG, PRETRAINED_ARCHITECTURES } from '../lib/models/bases/catalog';
 import { resolvedInputShape, resolvedWeights } from './normalize';
 import type { SpecPath } from './problems';
-import type { PipelineFields } from './schema';
+import type { PipelineFields } from './sections';
 
 export interface CrossFieldIssue {
   readonly path: (string | number)[];

@@ -1,4 +1,4 @@
 // Every workflow the Graft worker registers. Deterministic code only.
 export * from './smoke';
-export * from './pipeline';
+export * from './pipeline-workflow';
 export * from './progress';

@@ -9,7 +9,7 @@ import { main } from '../../cli/main';
 import { readIdxDataset } from '../../lib/data/idx';
 import { describeSchedule, deleteSchedule, listSchedules } from '../../runtime/schedules';
 import type { PipelineInput, PipelineSpec } from '../../pipelines/schema';
-import type { pipelineWorkflow } from '../../workflows/pipeline';
+import type { pipelineWorkflow } from '../../workflows/pipeline-workflow';
 import type { PipelineRunResult } from '../../workflows/progress';
 import type { TestStack } from './support/harness';
 import { openTestStack, smallPipeline, startInProcessWorker, tempDir, sleep } from './support/harness';

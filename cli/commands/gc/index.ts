@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Command } from '../../command';
 import { intervalSeconds } from '../../../pipelines/schedule-syntax';
-import { collectGarbage } from '../../../lib/pipeline/gc';
+import { collectGarbage } from '../../../lib/stages/gc';
 import { activityDepsFromEnv } from '../../../runtime/deps';
 import { UsageError } from '../../usage-error';
 

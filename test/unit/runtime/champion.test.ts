@@ -1,4 +1,4 @@
-import { decidePromotion } from '../../../lib/pipeline/champion';
+import { decidePromotion } from '../../../lib/stages/champion';
 
 const champion = { version: 'run-a', testAccuracy: 0.8, fingerprint: 'f', specHash: 'h' };
 

@@ -4,8 +4,8 @@ import type { io } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-node';
 import { StoreError } from '../../../lib/errors';
 import { buildHead, disposeModels, loadPublishedModel, orderedWeights, savePublishedModel } from '../../../lib/models';
-import { collectGarbage } from '../../../lib/pipeline/gc';
-import { promoteVersion, readChampion } from '../../../lib/pipeline/promote';
+import { collectGarbage } from '../../../lib/stages/gc';
+import { promoteVersion, readChampion } from '../../../lib/stages/promote';
 import { MemoryStore } from '../../support/memory-store';
 
 const CURRENT = 's3://graft/models/shirts/current/model.json';

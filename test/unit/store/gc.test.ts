@@ -1,6 +1,6 @@
 // graft gc: what is garbage (objects no manifest names, checkpoints of cached
 // models), what is not (anything a lookup or a resume needs, recent writes).
-import { collectGarbage } from '../../../lib/pipeline/gc';
+import { collectGarbage } from '../../../lib/stages/gc';
 import { StageCache } from '../../../lib/store/cache';
 import { MemoryStore } from '../../support/memory-store';
 

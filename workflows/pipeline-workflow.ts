@@ -1,0 +1,151 @@
+import { ActivityFailure, ApplicationFailure, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { ActivityOptions } from '@temporalio/workflow';
+import type { GraftActivities } from '../activities';
+import type { RunContext, StageName, StageReport, StageResult } from '../activities/contracts';
+import type { PipelineSpec } from '../pipelines/schema';
+// Errors a retry cannot fix, from Graft's one error table: the activity says so, and the policy agrees.
+import { NON_RETRYABLE_ERROR_TYPES } from '../lib/errors';
+import type { PipelineRunResult, RunProgress, StageProgress } from './progress';
+import { progressQuery } from './progress';
+import { runStagePlan } from './stage-plan';
+
+export interface PipelineRunInput {
+  readonly spec: PipelineSpec;
+  /** `specHash(spec)`, computed by the client (hashing needs Node's crypto, outside the sandbox). */
+  readonly specHash: string;
+  /** `--no-cache`: recompute every stage. */
+  readonly noCache?: boolean;
+  /** End early when the data's fingerprint equals the current model's (scheduled runs). */
+  readonly onlyIfDataChanged?: boolean;
+  /** Seconds without a heartbeat before a long activity is retried elsewhere [60]. */
+  readonly heartbeatSeconds?: number;
+  /** Images per shard: the unit of fan-out and of memory [`defaultShardSize` of the dataset]. */
+  readonly shardSize?: number;
+}
+
+
+function activities(taskQueue: string, options: Partial<ActivityOptions>) {
+  return proxyActivities<GraftActivities>({
+    taskQueue,
+    startToCloseTimeout: '2 hours',
+    retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 10, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
+    ...options,
+  });
+}
+
+/**
+ * The durable pipeline: ingest → augment (per shard) → extract (per shard) →
+ * train head → fine-tune (optional) → evaluate → publish. `mode: retrain`
+ * trains the whole network on images instead of extract + head. Every stage
+ * is content-addressed: a re-run or a resumed run takes finished stages from
+ * the cache and training from its last checkpoint.
+ */
+export async function pipelineWorkflow(input: PipelineRunInput): Promise<PipelineRunResult> {
+  const { spec } = input;
+  const runContext: RunContext = {
+    runId: workflowInfo().workflowId,
+    pipeline: spec.name,
+    specHash: input.specHash,
+    noCache: input.noCache ?? !spec.cache,
+    heartbeatSeconds: input.heartbeatSeconds ?? 60,
+  };
+  const heartbeatTimeout = runContext.heartbeatSeconds * 1000;
+  const cpu = activities(spec.queues.cpu, { heartbeatTimeout });
+  const gpu = activities(spec.queues.gpu, { heartbeatTimeout });
+
+  const progress: RunProgress = { pipeline: spec.name, runId: runContext.runId, status: 'running', stages: {}, evaluations: [] };
+  setHandler(progressQuery, () => progress);
+
+  // A cached output that a later stage needed was lost (deleted or corrupt, so
+  // its manifest was dropped): run the stages again. Finished ones come from
+  // the cache and the lost entry is recomputed; --no-cache applied to the first pass only.
+  for (let pass = 1; ; pass++) {
+    try {
+      return await runStages(pass === 1 ? runContext : { ...runContext, noCache: false });
+    } catch (err) {
+      const lost = lostCacheEntryMessage(err);
+      if (lost === undefined || pass >= MAX_PASSES) throw err;
+      log.warn(`pass ${pass}: ${lost}; running the stages again`);
+      Object.assign(progress, { status: 'running', stages: {}, evaluations: [], note: `pass ${pass + 1}: recomputing a lost cache entry` });
+    }
+  }
+
+  async function runStages(ctx: RunContext): Promise<PipelineRunResult> {
+    const reports: StageReport[] = [];
+
+    /** Runs the activities of one stage (one per shard), keeping progress and the stage report. */
+    async function stage<R extends StageResult>(name: StageName, calls: (() => Promise<R>)[]): Promise<R[]> {
+      const state: StageProgress = { status: 'running', done: 0, total: calls.length, seconds: 0 };
+      progress.stages[name] = state;
+      try {
+        const running = calls.map(async (call) => {
+          const result = await call();
+          state.done += 1;
+          return result;
+        });
+        const results = await Promise.all(running).catch(async (err: unknown) => {
+          // Let this pass's other activities end before the next pass starts the same work.
+          if (lostCacheEntryMessage(err) !== undefined) await Promise.allSettled(running);
+          throw err;
+        });
+        const outcomes = new Set(results.map((r) => r.outcome));
+        state.status = outcomes.has('resumed') ? 'resumed' : outcomes.has('computed') ? 'computed' : outcomes.has('cached') ? 'cached' : 'skipped';
+        state.seconds = results.reduce((sum, r) => sum + r.seconds, 0);
+        if (outcomes.size > 1) state.note = `${results.filter((r) => r.outcome === 'cached').length}/${results.length} cached`;
+        reports.push({ stage: name, outcome: state.status, seconds: state.seconds, shards: calls.length });
+        return results;
+      } catch (err) {
+        state.status = 'failed';
+        progress.status = 'failed';
+        throw err;
+      }
+    }
+
+    const result = await runStagePlan({ spec, ctx, cpu, gpu, shardSize: input.shardSize }, {
+      stage,
+      async publish(call) {
+        const state: StageProgress = { status: 'running', done: 0, total: 1, seconds: 0 };
+        progress.stages.publish = state;
+        const published = await call().catch((err: unknown) => {
+          state.status = 'failed';
+          progress.status = 'failed';
+          throw err;
+        });
+        Object.assign(state, { status: 'computed', done: 1, seconds: published.seconds });
+        reports.push({ stage: 'publish', outcome: 'computed', seconds: published.seconds });
+        progress.published = published;
+        return published;
+      },
+      fail(type, message) {
+        progress.status = 'failed';
+        throw ApplicationFailure.create({ type, nonRetryable: true, message });
+      },
+      async afterIngest(ingested) {
+        if (!input.onlyIfDataChanged) return undefined;
+        const current = await cpu.currentModel({ pipeline: spec.name });
+        if (!current || current.fingerprint !== ingested.fingerprint) return undefined;
+        return `data unchanged (fingerprint ${ingested.fingerprint.slice(0, 12)}, model ${current.version})`;
+      },
+      evaluated(model, evaluation) {
+        progress.evaluations.push({ model, evaluation });
+      },
+    }, () => reports);
+
+    if (result.status === 'skipped') {
+      progress.status = 'skipped';
+      progress.reason = result.reason!;
+      return { status: 'skipped', reason: result.reason!, fingerprint: result.fingerprint, stages: reports, evaluations: [] };
+    }
+    progress.status = 'completed';
+    return { status: 'completed', fingerprint: result.fingerprint, stages: reports, evaluations: progress.evaluations, ...(result.published ? { published: result.published } : {}) };
+  }
+}
+
+/** Passes over the stages before a lost cache entry fails the run. */
+const MAX_PASSES = 3;
+
+/** The message of a `CacheEntryLost` failure from an activity, if `err` is one. */
+function lostCacheEntryMessage(err: unknown): string | undefined {
+  const cause = err instanceof ActivityFailure ? err.cause : undefined;
+  return cause instanceof ApplicationFailure && cause.type === 'CacheEntryLost' ? cause.message : undefined;
+}
