@@ -1,7 +1,7 @@
 import { augmentBatch } from '../lib/augment/augment-batch';
 import { augmentIsIdentity, checkAugmentConfig } from '../lib/augment/config';
 import { cacheKey } from '../lib/store/cache-key';
-import { readShard, writeShard } from '../lib/stages/shards';
+import { labelIndices, pixelBytes, readShard, writeShard } from '../lib/stages/shards';
 import { runCachedStage } from '../lib/stages/run-stage';
 import { STAGE_CODE_VERSIONS } from '../lib/stages/versions';
 import type { AugmentInput, AugmentResult } from './contracts';
@@ -27,10 +27,10 @@ export function createAugmentActivity(env: StageEnv) {
       compute: async (writer) => {
         const shard = await readShard(env.cache, source);
         const [n, height, width, channels] = shard.xShape as [number, number, number, number];
-        const labels = hardLabels(shard.y, n, shard.numClasses);
+        const labels = labelIndices(shard.y, shard.numClasses); // ingested shards carry one-hot labels; augmentation wants classes
         const out = augmentBatch({ images: shard.x, labels, height, width, channels }, config, { numClasses, indexOffset: source.offset });
         await writeShard(writer, 'augmented', {
-          x: toBytes(out.images), xShape: [out.count, height, width, channels], y: out.labels, numClasses,
+          x: pixelBytes(out.images), xShape: [out.count, height, width, channels], y: out.labels, numClasses,
         });
         stageLog(`augment ${source.name}: ${n} images → ${out.count} samples (${out.mixed} mixed)`);
         return { meta: { count: out.count, mixed: out.mixed } };
@@ -41,22 +41,4 @@ export function createAugmentActivity(env: StageEnv) {
       shard: { stage: 'augment', key, name: 'augmented', count: run.meta.count, offset: source.offset },
     };
   };
-}
-
-/** Ingested shards carry one-hot labels; augmentation wants class indices. */
-function hardLabels(y: Float32Array, n: number, numClasses: number): Int32Array {
-  const labels = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    let best = 0;
-    for (let k = 1; k < numClasses; k++) if (y[i * numClasses + k]! > y[i * numClasses + best]!) best = k;
-    labels[i] = best;
-  }
-  return labels;
-}
-
-/** Augmented pixels are floats in 0..255; cached images are bytes, like the originals. */
-function toBytes(images: Float32Array): Uint8Array {
-  const out = new Uint8Array(images.length);
-  for (let i = 0; i < images.length; i++) out[i] = Math.min(255, Math.max(0, Math.round(images[i]!)));
-  return out;
 }

@@ -2,9 +2,8 @@ import { DataError } from '../lib/errors';
 import { readDataset } from '../lib/data/read';
 import { splitDataset } from '../lib/data/split';
 import { datasetFingerprint } from '../lib/data/fingerprint';
-import type { ImageDataset } from '../lib/data/types';
 import { cacheKey } from '../lib/store/cache-key';
-import { oneHot, writeShard } from '../lib/stages/shards';
+import { datasetShard, writeShard } from '../lib/stages/shards';
 import { runCachedStage } from '../lib/stages/run-stage';
 import { STAGE_CODE_VERSIONS } from '../lib/stages/versions';
 import type { IngestInput, IngestResult, ShardRef, Split } from './contracts';
@@ -47,7 +46,7 @@ export function createIngestActivity(env: StageEnv) {
           for (let offset = 0, index = 0; offset < part.labels.length; offset += shardSize, index++) {
             const name = `${split}-${String(index).padStart(5, '0')}`;
             const count = Math.min(shardSize, part.labels.length - offset);
-            const contentHash = await writeShard(writer, name, sliceShard(part, offset, count));
+            const contentHash = await writeShard(writer, name, datasetShard(part, offset, count));
             shards[split].push({ name, count, offset, contentHash });
             heartbeat({ stage: 'ingest', done: offset + count, total: part.labels.length });
           }
@@ -73,15 +72,5 @@ export function createIngestActivity(env: StageEnv) {
       shards: { train: refs('train'), validation: refs('validation'), test: refs('test') },
       skipped: meta.skipped,
     };
-  };
-}
-
-function sliceShard(ds: ImageDataset, offset: number, count: number) {
-  const sample = ds.height * ds.width * ds.channels;
-  return {
-    x: ds.images.subarray(offset * sample, (offset + count) * sample),
-    xShape: [count, ds.height, ds.width, ds.channels],
-    y: oneHot(ds.labels.subarray(offset, offset + count), ds.classNames.length),
-    numClasses: ds.classNames.length,
   };
 }

@@ -10,6 +10,8 @@ import { decodeNpy, encodeNpy } from '../store/npy';
 import type { CacheWriter } from '../store/cache-writer';
 import type { StageCache } from '../store/cache';
 import { DataError } from '../errors';
+import type { ImageDataset } from '../data/types';
+import type { ArraySource } from '../models/features';
 
 export interface ShardLocation {
   readonly stage: string;
@@ -46,6 +48,72 @@ export async function readShard(cache: StageCache, ref: ShardLocation): Promise<
   }
   if (!(y.data instanceof Float32Array)) throw new Error(`${ref.stage}/${ref.key}/${files.y}: expected float32 labels`);
   return { x: x.data, xShape: x.shape, y: y.data, numClasses: y.shape[1] ?? 0 };
+}
+
+/** Images [offset, offset + count) of a split as a shard, with one-hot labels. */
+export function datasetShard(ds: ImageDataset, offset: number, count: number): ShardArrays {
+  const sample = ds.height * ds.width * ds.channels;
+  return {
+    x: ds.images.subarray(offset * sample, (offset + count) * sample),
+    xShape: [count, ds.height, ds.width, ds.channels],
+    y: oneHot(ds.labels.subarray(offset, offset + count), ds.classNames.length),
+    numClasses: ds.classNames.length,
+  };
+}
+
+/** The most probable class of each label row (one-hot or soft); ties go to the lower index. */
+export function labelIndices(y: Float32Array, numClasses: number): Int32Array {
+  const n = numClasses > 0 ? Math.floor(y.length / numClasses) : 0;
+  const labels = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    for (let k = 1; k < numClasses; k++) if (y[i * numClasses + k]! > y[i * numClasses + best]!) best = k;
+    labels[i] = best;
+  }
+  return labels;
+}
+
+/** Pixels computed as floats in 0..255, rounded and clamped to bytes: cached images are 8-bit like the originals. */
+export function pixelBytes(images: Float32Array): Uint8Array {
+  const out = new Uint8Array(images.length);
+  for (let i = 0; i < images.length; i++) out[i] = Math.min(255, Math.max(0, Math.round(images[i]!)));
+  return out;
+}
+
+/**
+ * Several shards as one input for the inference loop, kept as they are stored
+ * (8-bit images stay 8-bit until their batch runs), and the class of each sample.
+ */
+export async function readShardsAsOne(cache: StageCache, refs: readonly ShardLocation[]): Promise<{ input: ArraySource; classes: Int32Array }> {
+  const xs: (Uint8Array | Float32Array)[] = [];
+  const classes: Int32Array[] = [];
+  let sampleShape: readonly number[] | undefined;
+  for (const ref of refs) {
+    const shard = await readShard(cache, ref);
+    if ((shard.xShape[0] ?? 0) === 0) continue;
+    const shape = shard.xShape.slice(1);
+    const where = `${ref.stage}/${ref.key}/${ref.name}`;
+    if (sampleShape && shape.join('×') !== sampleShape.join('×')) throw new DataError(`${where}: samples of shape ${shape.join('×')}, others ${sampleShape.join('×')}`);
+    if (xs.length > 0 && shard.x.constructor !== xs[0]!.constructor) throw new DataError(`${where}: mixes 8-bit images and float features with the other shards`);
+    sampleShape = shape;
+    xs.push(shard.x);
+    classes.push(labelIndices(shard.y, shard.numClasses));
+  }
+  if (xs.length === 0) throw new DataError(`no samples in ${refs.map((r) => `${r.stage}/${r.key}/${r.name}`).join(', ') || 'an empty shard list'}`);
+  const all = concat(classes, (n) => new Int32Array(n));
+  const data = xs[0] instanceof Uint8Array ? concat(xs as Uint8Array[], (n) => new Uint8Array(n)) : concat(xs as Float32Array[], (n) => new Float32Array(n));
+  return { input: { data, shape: [all.length, ...sampleShape!] }, classes: all };
+}
+
+function concat<T extends Uint8Array | Float32Array | Int32Array>(parts: readonly T[], alloc: (length: number) => T): T {
+  if (parts.length === 1) return parts[0]!;
+  const out = alloc(parts.reduce((a, p) => a + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
 }
 
 /** One-hot rows for integer class labels. */
