@@ -69,7 +69,7 @@ describe('the stage plan', () => {
   });
 
   it('is the only place the stage order lives: the workflow and the direct runner call it and no activity themselves', () => {
-    for (const file of ['workflows/pipeline.ts', 'bench/direct-pipeline.ts']) {
+    for (const file of ['workflows/pipeline-workflow.ts', 'bench/direct-pipeline.ts']) {
       const source = readFileSync(path.join(ROOT, file), 'utf8');
       expect({ file, callsPlan: source.includes('runStagePlan(') }).toEqual({ file, callsPlan: true });
       const stageCalls = source.match(/\.(ingest|augmentShard|prepareBase|extractShard|trainHead|trainImages|evaluate|publish)\(\{/g) ?? [];
