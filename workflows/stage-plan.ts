@@ -1,6 +1,6 @@
 /**
  * The one stage plan of a pipeline run: which stages run, in which order,
- * with which inputs. The Temporal workflow (workflows/pipeline.ts) executes
+ * with which inputs. The Temporal workflow (workflows/pipeline-workflow.ts) executes
  * it through activity proxies; the benchmarks' direct runner
  * (bench/direct-pipeline.ts) through the same activities called in-process.
  * Pure orchestration: no I/O of its own and nothing non-deterministic, so
