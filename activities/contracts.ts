@@ -20,6 +20,8 @@ export interface RunContext {
   readonly runId: string;
   readonly pipeline: string;
   readonly specHash: string;
+  /** `modelSpecHash(spec)`: recorded with a promoted model, for the only-if-changed gate. */
+  readonly modelSpecHash: string;
   /** `--no-cache`: recompute every stage even when its output is cached. */
   readonly noCache: boolean;
   /** Seconds without a heartbeat before a training activity counts as lost. */
@@ -60,8 +62,14 @@ export interface IngestResult extends StageResult {
   readonly classNames: string[];
   readonly imageShape: [number, number, number];
   readonly shards: Record<Split, ShardRef[]>;
-  /** Files skipped with `onBadImage: skip`. */
+  /** Files skipped with `onBadImage: skip`, each as `<file>: <reason>`. */
   readonly skipped: string[];
+}
+
+/** Images a run left out under `onBadImage: skip`: how many, and the first few (`<file>: <reason>`). */
+export interface SkippedImages {
+  readonly count: number;
+  readonly first: string[];
 }
 
 export interface AugmentInput {
@@ -205,13 +213,25 @@ export interface PublishInput {
   readonly evaluations: { readonly model: string; readonly evaluation: Evaluation }[];
   /** Champion/challenger: promote only when test accuracy beats the current model by this much. */
   readonly promoteMargin: number;
+  /**
+   * The test images (ingest shards) and the evaluate entry whose per-image
+   * predictions gave `evaluation`: the champion is judged on the same images.
+   */
+  readonly heldOut: { readonly images: ShardRef[]; readonly evaluateKey: string };
+  /** Images ingest left out (absent when none), for the report. */
+  readonly skippedImages?: SkippedImages;
 }
 
 export interface Promotion {
   readonly promoted: boolean;
   readonly challengerAccuracy: number;
+  /** The champion's accuracy on the challenger's test images (the same `testImages`). */
   readonly championAccuracy?: number;
   readonly championVersion?: string;
+  /** How many test images both accuracies count. */
+  readonly testImages: number;
+  /** The gain needed to promote: the larger of the 95 % confidence margin and `promoteMargin`. */
+  readonly margin?: number;
   readonly reason: string;
 }
 
@@ -223,10 +243,12 @@ export interface PublishResult {
   readonly promotion: Promotion;
 }
 
-/** The data fingerprint of the model that is `current` for a pipeline, if any. */
+/** What is recorded about the model that is `current` for a pipeline (its data fingerprint, model-spec hash…), if any. */
 export interface CurrentModelInfo {
   readonly version: string;
   readonly fingerprint: string;
   readonly specHash: string;
+  /** Absent for models promoted before Graft recorded it. */
+  readonly modelSpecHash?: string;
   readonly testAccuracy: number;
 }

@@ -29,6 +29,8 @@ export function createIngestActivity(env: StageEnv) {
   return async function ingest({ ctx, dataset, shardSize }: IngestInput): Promise<IngestResult> {
     const { dataset: ds, skipped } = await withHeartbeats({ stage: 'ingest' }, readDataset(dataset.source, dataset, env.store));
     const fingerprint = datasetFingerprint(ds);
+    // The reader's reason may already start with the file's name.
+    const skippedLines = skipped.map((s) => (s.reason.startsWith(`${s.file}: `) ? s.reason : `${s.file}: ${s.reason}`));
     const key = cacheKey({ stage: 'ingest', config: { split: dataset.split, shardSize }, upstream: [fingerprint], codeVersion: STAGE_CODE_VERSIONS.ingest });
     const run = await runCachedStage<IngestMeta>({
       cache: env.cache, stage: 'ingest', key, noCache: ctx.noCache, log: stageLog,
@@ -58,19 +60,20 @@ export function createIngestActivity(env: StageEnv) {
             classNames: [...ds.classNames],
             imageShape: [ds.height, ds.width, ds.channels],
             shards,
-            skipped: skipped.map((s) => `${s.file}: ${s.reason}`),
+            skipped: skippedLines,
           },
         };
       },
     });
     const meta = run.meta;
     const refs = (split: Split): ShardRef[] => meta.shards[split].map((s) => ({ stage: 'ingest', key, ...s }));
-    if (meta.skipped.length > 0) stageLog(`ingest: skipped ${meta.skipped.length} bad image(s), e.g. ${meta.skipped[0]}`);
+    // This run's read, not the cached entry's: the same images may come with other bad files.
+    if (skippedLines.length > 0) stageLog(`ingest: skipped ${skippedLines.length} bad image(s), e.g. ${skippedLines[0]}`);
     return {
       outcome: run.outcome, key, seconds: run.seconds,
       fingerprint: meta.fingerprint, classNames: meta.classNames, imageShape: meta.imageShape,
       shards: { train: refs('train'), validation: refs('validation'), test: refs('test') },
-      skipped: meta.skipped,
+      skipped: skippedLines,
     };
   };
 }

@@ -5,27 +5,30 @@ import { savePublishedModel } from '../lib/models/predict';
 import { buildReport } from '../lib/report/build-report';
 import type { ReportInput } from '../lib/report/report-input';
 import { joinKey } from '../lib/store/keys';
-import type { ChampionRecord } from '../lib/stages/champion';
+import type { PromotionDecision } from '../lib/stages/champion';
 import { decidePromotion } from '../lib/stages/champion';
+import { judgeChampion } from '../lib/stages/held-out';
 import { readModel } from '../lib/stages/model-files';
 import { modelsPrefix, promoteVersion, readChampion } from '../lib/stages/promote';
-import type { CurrentModelInfo, PublishInput, PublishResult } from './contracts';
+import type { CurrentModelInfo, Promotion, PublishInput, PublishResult } from './contracts';
 import type { StageEnv } from './activity-context';
-import { heartbeat, stageLog } from './activity-context';
+import { heartbeat, stageLog, yieldToEventLoop } from './activity-context';
 import { version as graftVersion } from '../package.json';
 
-/** The model that is `current` for a pipeline: scheduled runs compare fingerprints with it. */
+/** The model that is `current` for a pipeline: scheduled runs compare its data fingerprint and model-spec hash. */
 export function createCurrentModelActivity(env: StageEnv) {
   return async function currentModel({ pipeline }: { pipeline: string }): Promise<CurrentModelInfo | undefined> {
     return readChampion(env.store, pipeline);
   };
 }
 
+const JUDGE_BATCH = 256;
+
 /**
  * Publishes the model in tfjs format with its lineage and the run's report
  * under `models/<pipeline>/<version>/`, then promotes it to
- * `models/<pipeline>/current/` if it beats the current one. Idempotent: the
- * version is the run id, so a retry rewrites the same objects.
+ * `models/<pipeline>/current/` if it beats the current one on the same test
+ * images. Idempotent: the version is the run id, so a retry rewrites the same objects.
  */
 export function createPublishActivity(env: StageEnv) {
   return async function publish(input: PublishInput): Promise<PublishResult> {
@@ -59,26 +62,46 @@ export function createPublishActivity(env: StageEnv) {
     }
 
     const champion = await readChampion(env.store, spec.name);
-    const decision = decidePromotion({ version, testAccuracy: evaluation.testAccuracy }, champion, input.promoteMargin);
-    const report = await buildReport(reportInput(input, version, champion, decision.promoted, decision.reason));
+    // The champion is judged on this run's test images: its own run's accuracy counted other ones.
+    const paired = champion && champion.version !== version ? await judgeChampion({
+      store: env.store, cache: env.cache, pipeline: spec.name, heldOut: input.heldOut, classNames: input.classNames,
+      inference: {
+        batchSize: JUDGE_BATCH,
+        onBatch: async (done, total) => {
+          heartbeat({ stage: 'publish', done, total });
+          await yieldToEventLoop();
+        },
+      },
+    }) : undefined;
+    const decision = decidePromotion({ version, testAccuracy: evaluation.testAccuracy, testImages: evaluation.count }, champion, paired, input.promoteMargin);
+    const promotion = promotionOf(decision, paired ? champion?.version : undefined);
+    const report = await buildReport(reportInput(input, version, promotion));
     const reportKey = joinKey('runs', ctx.runId, 'report.html');
     await env.store.put(reportKey, report, 'text/html; charset=utf-8');
     await env.store.put(joinKey(versionPrefix, 'report.html'), report, 'text/html; charset=utf-8');
-    await env.store.put(joinKey('runs', ctx.runId, 'metrics.json'), JSON.stringify({ evaluation, evaluations: input.evaluations, histories: input.histories, stages: input.stages }, null, 2), 'application/json');
+    await env.store.put(joinKey('runs', ctx.runId, 'metrics.json'), JSON.stringify({ evaluation, evaluations: input.evaluations, histories: input.histories, stages: input.stages, promotion }, null, 2), 'application/json');
 
-    if (decision.promoted) await promoteVersion(env.store, spec.name, { version, testAccuracy: evaluation.testAccuracy, fingerprint: input.fingerprint, specHash: ctx.specHash });
+    if (decision.promoted) {
+      await promoteVersion(env.store, spec.name, {
+        version, testAccuracy: evaluation.testAccuracy, fingerprint: input.fingerprint, specHash: ctx.specHash, modelSpecHash: ctx.modelSpecHash,
+      });
+    }
     stageLog(`publish: ${modelUri} (${decision.promoted ? 'promoted to current' : 'not promoted'}: ${decision.reason})`);
-    return {
-      seconds: (Date.now() - started) / 1000, version, modelUri, reportKey,
-      promotion: {
-        promoted: decision.promoted, reason: decision.reason, challengerAccuracy: evaluation.testAccuracy,
-        ...(champion && champion.version !== version ? { championAccuracy: champion.testAccuracy, championVersion: champion.version } : {}),
-      },
-    };
+    return { seconds: (Date.now() - started) / 1000, version, modelUri, reportKey, promotion };
   };
 }
 
-function reportInput(input: PublishInput, version: string, champion: ChampionRecord | undefined, promoted: boolean, reason: string): ReportInput {
+/** The decision as the run's result records it; `championVersion` only when a champion was judged. */
+function promotionOf(decision: PromotionDecision, championVersion: string | undefined): Promotion {
+  const { promoted, reason, challengerAccuracy, testImages, championAccuracy, margin } = decision;
+  return {
+    promoted, reason, challengerAccuracy, testImages,
+    ...(championVersion !== undefined && championAccuracy !== undefined ? { championVersion, championAccuracy } : {}),
+    ...(championVersion !== undefined && margin !== undefined ? { margin } : {}),
+  };
+}
+
+function reportInput(input: PublishInput, version: string, promotion: Promotion): ReportInput {
   const labels: Record<string, string> = { transfer: 'frozen base, new head', 'fine-tune': 'top layers unfrozen, low learning rate', retrain: 'same architecture, random weights' };
   return {
     pipeline: input.spec.name,
@@ -94,12 +117,15 @@ function reportInput(input: PublishInput, version: string, champion: ChampionRec
       ...(h.valLoss !== undefined ? { valLoss: h.valLoss } : {}), ...(h.valAcc !== undefined ? { valAccuracy: h.valAcc } : {}),
     }))),
     comparison: input.evaluations.map(({ model, evaluation }) => ({ name: model, description: labels[model] ?? model, testAccuracy: evaluation.testAccuracy })),
-    ...(champion && champion.version !== version ? {
+    ...(input.skippedImages ? { skippedImages: input.skippedImages } : {}),
+    ...(promotion.championVersion !== undefined && promotion.championAccuracy !== undefined ? {
       champion: {
-        champion: { name: champion.version, accuracy: champion.testAccuracy },
-        challenger: { name: version, accuracy: input.evaluation.testAccuracy },
-        outcome: promoted ? 'promoted' as const : 'kept' as const,
-        reason,
+        champion: { name: promotion.championVersion, accuracy: promotion.championAccuracy },
+        challenger: { name: version, accuracy: promotion.challengerAccuracy },
+        outcome: promotion.promoted ? 'promoted' as const : 'kept' as const,
+        reason: promotion.reason,
+        testImages: promotion.testImages,
+        ...(promotion.margin !== undefined ? { margin: promotion.margin } : {}),
       },
     } : {}),
   };

@@ -15,7 +15,7 @@ import { createIngestActivity } from '../activities/ingest';
 import { createPublishActivity } from '../activities/publish';
 import { createTrainHeadActivity, createTrainImagesActivity } from '../activities/train';
 import type { PipelineSpec } from '../pipelines/schema';
-import { specHash } from '../pipelines/spec-hash';
+import { modelSpecHash, specHash } from '../pipelines/spec-hash';
 import { DataError } from '../lib/errors';
 import { runStagePlan } from '../workflows/stage-plan';
 import { secondsSince } from './util';
@@ -69,7 +69,7 @@ export function directActivities(deps: ActivityDeps) {
 export async function runPipelineDirect(acts: DirectActivities, spec: PipelineSpec, options: DirectRunOptions = {}): Promise<DirectRunResult> {
   const started = process.hrtime.bigint();
   const runId = `${spec.name}-direct-${randomBytes(3).toString('hex')}`;
-  const ctx: RunContext = { runId, pipeline: spec.name, specHash: specHash(spec), noCache: options.noCache ?? !spec.cache, heartbeatSeconds: 60 };
+  const ctx: RunContext = { runId, pipeline: spec.name, specHash: specHash(spec), modelSpecHash: modelSpecHash(spec), noCache: options.noCache ?? !spec.cache, heartbeatSeconds: 60 };
   const stages: DirectStage[] = [];
   const reports: StageReport[] = [];
   const result = await runStagePlan({ spec, ctx, cpu: acts, gpu: acts, ...(options.shardSize ? { shardSize: options.shardSize } : {}), publish: options.publish ?? true }, {

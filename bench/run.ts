@@ -2,11 +2,14 @@
  * `npm run bench`: runs the benchmarks, writes one JSON per benchmark to
  * bench/results/ and regenerates BENCHMARKS.md and its SVG charts from every
  * result there. Flags: `--quick` (tiny sizes, results to a temp folder),
- * `--only <name>[,<name>…]`, `--out <dir>`, `--report-only`.
+ * `--only <name>[,<name>…]`, `--out <dir>`, `--report-only`, `--help`.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { optionLines, type CommandOptions } from '../cli/command';
+import { isParseArgsError } from '../cli/usage-error';
 import { benchAccuracy } from './accuracy';
 import { benchCache } from './cache';
 import { benchCeiling } from './ceiling';
@@ -46,32 +49,61 @@ export async function runBenchmark(name: BenchName, options: BenchOptions = {}):
   return { name, title: BENCHMARKS[name].title, quick: options.quick ?? false, startedAt, loadAtStart, seconds: secondsSince(start), machine: machineInfo(), result };
 }
 
-interface Args {
-  quick: boolean;
-  only: BenchName[];
-  out: string;
-  reportOnly: boolean;
+export interface BenchArgs {
+  readonly quick: boolean;
+  readonly only: readonly BenchName[];
+  readonly out: string;
+  readonly reportOnly: boolean;
 }
 
-function parseArgs(argv: readonly string[]): Args {
-  const quick = argv.includes('--quick');
-  const value = (flag: string): string | undefined => {
-    const i = argv.indexOf(flag);
-    if (i < 0) return undefined;
-    const v = argv[i + 1];
-    if (v === undefined || v.startsWith('--')) throw new Error(`${flag} needs a value`);
-    return v;
-  };
-  const onlyRaw = value('--only');
-  const only = onlyRaw ? onlyRaw.split(',').map((s) => s.trim()) : Object.keys(BENCHMARKS);
+const BENCH_OPTIONS = {
+  quick: { type: 'boolean', help: 'tiny sizes, results to a temporary folder: a smoke test, not a measurement' },
+  only: { type: 'string', value: 'NAME[,NAME…]', help: `run only these benchmarks: ${Object.keys(BENCHMARKS).join(', ')}` },
+  out: { type: 'string', value: 'DIR', help: 'where the results go (default: bench/results, with --quick a temporary folder)' },
+  'report-only': { type: 'boolean', help: 'run nothing: regenerate BENCHMARKS.md and its charts from the results' },
+  help: { type: 'boolean', short: 'h', help: 'show this help' },
+} as const satisfies CommandOptions;
+
+export const BENCH_USAGE = 'npm run bench -- [--quick] [--only NAME[,NAME…]] [--out DIR] [--report-only]   (node dist/bench/run.js …)';
+
+/** What the command line asks for: a run with these arguments, or `text` to print and an exit code (0 help, 2 usage error). */
+export type BenchCommandLine =
+  | { readonly kind: 'run'; readonly args: BenchArgs }
+  | { readonly kind: 'exit'; readonly code: 0 | 2; readonly text: string };
+
+/** Reads the bench entry point's arguments; pure, so its usage errors are unit-tested. */
+export function parseBenchArgs(argv: readonly string[]): BenchCommandLine {
+  const usageError = (message: string): BenchCommandLine => ({ kind: 'exit', code: 2, text: `bench: ${message}\nusage: ${BENCH_USAGE}` });
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: BENCH_OPTIONS, strict: true, allowPositionals: true });
+  } catch (err) {
+    // parseArgs appends a long hint about `--` to an unknown option; the usage line says enough.
+    if (isParseArgsError(err)) return usageError(err.message.replace(/\. To specify a positional argument.*$/s, '.'));
+    throw err;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    const text = [`usage: ${BENCH_USAGE}`, '  run the benchmarks, write bench/results/*.json and regenerate BENCHMARKS.md', '', 'options:', ...optionLines(BENCH_OPTIONS)];
+    return { kind: 'exit', code: 0, text: text.join('\n') };
+  }
+  if (positionals.length > 0) return usageError(`unexpected argument ${positionals[0]}`);
+  const only = values.only !== undefined ? values.only.split(',').map((s) => s.trim()) : Object.keys(BENCHMARKS);
   const unknown = only.filter((n) => !isBenchName(n));
-  if (unknown.length > 0) throw new Error(`unknown benchmark(s) ${unknown.join(', ')}; one of ${Object.keys(BENCHMARKS).join(', ')}`);
-  const out = value('--out') ?? (quick ? path.join(os.tmpdir(), 'graft-bench-quick') : path.join(REPO_ROOT, 'bench', 'results'));
-  return { quick, only: only as BenchName[], out, reportOnly: argv.includes('--report-only') };
+  if (unknown.length > 0) return usageError(`unknown benchmark(s) ${unknown.join(', ')}; one of ${Object.keys(BENCHMARKS).join(', ')}`);
+  const quick = values.quick ?? false;
+  const out = values.out ?? (quick ? path.join(os.tmpdir(), 'graft-bench-quick') : path.join(REPO_ROOT, 'bench', 'results'));
+  return { kind: 'run', args: { quick, only: only as BenchName[], out, reportOnly: values['report-only'] ?? false } };
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
+  const line = parseBenchArgs(process.argv.slice(2));
+  if (line.kind === 'exit') {
+    (line.code === 0 ? process.stdout : process.stderr).write(`${line.text}\n`);
+    process.exitCode = line.code;
+    return;
+  }
+  const { args } = line;
   fs.mkdirSync(args.out, { recursive: true });
   process.env.GRAFT_PROGRESS ??= '0';
   if (!args.reportOnly) {

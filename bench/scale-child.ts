@@ -7,7 +7,7 @@
 import type { QueueNames } from '../runtime/queues';
 import { definePipeline } from '../pipelines/define';
 import type { ExtractResult, RunContext, ShardRef } from '../activities/contracts';
-import { specHash } from '../pipelines/spec-hash';
+import { modelSpecHash, specHash } from '../pipelines/spec-hash';
 import { directActivities } from './direct-pipeline';
 import { openBenchStore } from './stack';
 import { FASHION_DIR, secondsSince } from './util';
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   });
   const bench = await openBenchStore();
   const acts = directActivities({ store: bench.store });
-  const ctx: RunContext = { runId: `scale-${images}`, pipeline: spec.name, specHash: specHash(spec), noCache: true, heartbeatSeconds: 60 };
+  const ctx: RunContext = { runId: `scale-${images}`, pipeline: spec.name, specHash: specHash(spec), modelSpecHash: modelSpecHash(spec), noCache: true, heartbeatSeconds: 60 };
   const stageSeconds: Record<string, number> = {};
   const start = process.hrtime.bigint();
   let t = process.hrtime.bigint();

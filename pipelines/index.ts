@@ -19,5 +19,5 @@ export { formatProblem as formatPipelineProblem } from './problems';
 export { definePipeline } from './define';
 export { loadPipeline, parsePipelineYaml } from './load';
 export { MAX_SPEC_BYTES as MAX_PIPELINE_SPEC_BYTES } from './yaml-source';
-export { specHash } from './spec-hash';
+export { modelSpecHash, specHash } from './spec-hash';
 export { pipelineJsonSchema } from './json-schema';

@@ -17,3 +17,17 @@ export function canonicalJson(value: unknown): string {
 export function specHash(spec: PipelineSpec): string {
   return createHash('sha256').update(canonicalJson(spec)).digest('hex');
 }
+
+/** Spec fields that do not change the trained model: its name, when it runs, where it runs, and cache reuse. */
+export const NOT_MODEL_FIELDS = ['name', 'schedule', 'queues', 'cache'] as const;
+
+/**
+ * sha256 (hex) of the normalized spec without `NOT_MODEL_FIELDS`: it changes
+ * exactly when a setting that shapes the model changes (data selection and
+ * split, augmentation, base, mode, head, training, fine-tuning). Scheduled
+ * runs compare it with the current model's to decide whether to retrain.
+ */
+export function modelSpecHash(spec: PipelineSpec): string {
+  const modelFields = Object.fromEntries(Object.entries(spec).filter(([field]) => !(NOT_MODEL_FIELDS as readonly string[]).includes(field)));
+  return createHash('sha256').update(canonicalJson(modelFields)).digest('hex');
+}

@@ -1,5 +1,5 @@
 /** Text views of a run for the terminal: pure functions of a snapshot. */
-import type { StageName } from '../activities/contracts';
+import type { SkippedImages, StageName } from '../activities/contracts';
 import type { StageProgress } from '../workflows/progress';
 import type { RunSnapshot } from './runs';
 
@@ -31,17 +31,31 @@ function stageLine(name: StageName, state: StageProgress, snapshot: RunSnapshot)
   return head;
 }
 
+/** How many images ingest left out, the first few with their reasons, and how many more. */
+export function skippedImagesLines(skipped: SkippedImages): string[] {
+  const more = skipped.count - skipped.first.length;
+  return [
+    `  skipped ${skipped.count} unreadable image(s) (onBadImage: skip)${skipped.first.length > 0 ? ':' : ''}`,
+    ...skipped.first.map((line) => `    ${line}`),
+    ...(more > 0 ? [`    … and ${more} more`] : []),
+  ];
+}
+
 /** The lines `graft status <run>` and `graft run --wait` print. */
 export function renderRun(snapshot: RunSnapshot): string[] {
   const lines = [`run ${snapshot.runId}  ${snapshot.status}`];
   const progress = snapshot.progress;
+  // The result has them too: a finished run's progress cannot be queried without a worker.
+  const skipped = progress?.skippedImages ?? snapshot.result?.skippedImages;
+  if (!progress && skipped) lines.push(...skippedImagesLines(skipped));
   if (progress) {
     if (progress.note) lines.push(`  ${progress.note}`);
     for (const name of STAGE_ORDER) {
       const state = progress.stages[name];
       if (state) lines.push(stageLine(name, state, snapshot));
     }
-    if (progress.status === 'skipped' && progress.reason) lines.push(`  skipped: ${progress.reason}`);
+    if (skipped) lines.push(...skippedImagesLines(skipped));
+    if (progress.reason) lines.push(progress.status === 'skipped' ? `  skipped: ${progress.reason}` : `  ${progress.reason}`);
     for (const { model, evaluation } of progress.evaluations) {
       lines.push(`  test accuracy (${model}): ${pct(evaluation.testAccuracy)} on ${evaluation.count} images`);
     }

@@ -8,7 +8,7 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { PipelineSpec } from '../pipelines/schema';
-import { specHash } from '../pipelines/spec-hash';
+import { modelSpecHash, specHash } from '../pipelines/spec-hash';
 import type { PipelineRunInput } from '../workflows/pipeline-workflow';
 import { pipelineWorkflow } from '../workflows/pipeline-workflow';
 import type { PipelineRunResult, RunProgress } from '../workflows/progress';
@@ -35,6 +35,7 @@ export function runInput(spec: PipelineSpec, options: StartRunOptions = {}): Pip
   return {
     spec,
     specHash: specHash(spec),
+    modelSpecHash: modelSpecHash(spec),
     ...(options.shardSize ? { shardSize: options.shardSize } : {}),
     ...(options.noCache ? { noCache: true } : {}),
     ...(options.onlyIfDataChanged ? { onlyIfDataChanged: true } : {}),
@@ -76,7 +77,9 @@ export async function resumeRun(client: Client, runId: string): Promise<Workflow
   if (status === 'RUNNING') throw new DataError(`run ${runId} is still running; nothing to resume`);
   if (status === 'COMPLETED') throw new DataError(`run ${runId} completed; start a new run with \`graft run\` instead`);
   // A resumed run reuses what is done, even if the original said --no-cache.
-  const { noCache: _noCache, ...input } = await runInputOf(client, runId);
+  const { noCache: _noCache, ...recorded } = await runInputOf(client, runId);
+  // Runs started before the model-spec hash was part of the input lack it.
+  const input = { ...recorded, modelSpecHash: modelSpecHash(recorded.spec) };
   return client.workflow.start(pipelineWorkflow, {
     workflowId: runId,
     taskQueue: input.spec.queues.cpu,

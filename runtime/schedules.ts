@@ -10,8 +10,9 @@ import { cronProblem, intervalSeconds } from '../pipelines/schedule-syntax';
 import type { PipelineSpec } from '../pipelines/schema';
 import { specHash } from '../pipelines/spec-hash';
 import { DataError, SpecError } from '../lib/errors';
+import type { PipelineRunResult } from '../workflows/progress';
 import type { RunSnapshot } from './runs';
-import { runInput, snapshotRun } from './runs';
+import { describeFailure, runInput, snapshotRun } from './runs';
 
 /** When a schedule fires: exactly one of a 5-field cron expression (UTC) or an interval `<n>s|m|h|d`. */
 export type ScheduleTiming = { readonly cron: string } | { readonly every: string };
@@ -47,7 +48,7 @@ export interface CreateScheduleOptions {
   readonly id?: string;
   /** When to run [the spec's `schedule:` block; an error when it has none]. */
   readonly timing?: ScheduleTiming;
-  /** End a run early when the data is the current model's [`schedule.onlyIfDataChanged`, else false]. */
+  /** End a run early when its data and model-spec hash are the current model's [`schedule.onlyIfDataChanged`, else false]. */
   readonly onlyIfDataChanged?: boolean;
   /** What to do when a run is due while the last one still runs [skip]. */
   readonly overlap?: OverlapName;
@@ -166,21 +167,42 @@ export interface ScheduleListing {
   readonly paused: boolean;
   readonly note?: string;
   readonly nextRun?: Date;
+  /** The latest run and its outcome (who won, on how many images, by what margin). */
+  readonly lastRun?: { readonly runId: string; readonly outcome: string };
 }
 
-/** Graft's schedules (those whose memo names a pipeline). Temporal's listing is eventually consistent. */
+/** Graft's schedules (those whose memo names a pipeline), each with its latest run's outcome. Temporal's listing is eventually consistent. */
 export async function listSchedules(client: Client): Promise<ScheduleListing[]> {
   const found: ScheduleListing[] = [];
   for await (const summary of client.schedule.list()) {
     const memo = memoOf(summary.memo);
     if (!memo || summary.action?.workflowType !== 'pipelineWorkflow') continue;
     const nextRun = summary.info.nextActionTimes[0];
+    const latest = summary.info.recentActions.at(-1)?.action.workflow.workflowId;
     found.push({
       id: summary.scheduleId, pipeline: memo.pipeline, timing: memo.timing, paused: summary.state.paused,
       ...(summary.state.note ? { note: summary.state.note } : {}), ...(nextRun ? { nextRun } : {}),
+      ...(latest ? { lastRun: { runId: latest, outcome: await outcomeOf(client, latest) } } : {}),
     });
   }
   return found.sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/**
+ * A run's outcome, or why it cannot be read. From its status and result
+ * only: a progress query needs a worker, and `graft schedule list` must not
+ * wait for one.
+ */
+async function outcomeOf(client: Client, runId: string): Promise<string> {
+  try {
+    const handle = client.workflow.getHandle(runId);
+    const status = (await handle.describe()).status.name;
+    if (status === 'RUNNING') return runOutcome({ runId, status, active: [] });
+    const ended = await handle.result().then((result: PipelineRunResult) => ({ result }), (err: unknown) => ({ failure: describeFailure(err) }));
+    return runOutcome({ runId, status, active: [], ...ended });
+  } catch (err) {
+    return (err as Error).message;
+  }
 }
 
 export interface ScheduleAction {
@@ -239,7 +261,11 @@ export async function describeSchedule(client: Client, id: string): Promise<Sche
   };
 }
 
-/** A run's outcome in one line: running, skipped (data unchanged), who won and by how much, or why it failed. */
+/**
+ * A run's outcome in one line: running, skipped (data and spec unchanged),
+ * or who won: both accuracies on the same test images and the margin, in the
+ * promotion's reason; or why it failed.
+ */
 export function runOutcome(snapshot: RunSnapshot): string {
   const result = snapshot.result;
   if (snapshot.status === 'RUNNING') {
@@ -248,7 +274,7 @@ export function runOutcome(snapshot: RunSnapshot): string {
     return current ? `running (${current})` : 'running';
   }
   if (snapshot.status === 'COMPLETED' && result) {
-    if (result.status === 'skipped') return `skipped: ${result.reason ?? 'data unchanged'}`;
+    if (result.status === 'skipped') return `skipped: ${result.reason ?? 'data and spec unchanged'}`;
     const promotion = result.published?.promotion;
     if (promotion) return `${promotion.promoted ? 'promoted' : 'not promoted'}: ${promotion.reason}`;
     return 'completed';

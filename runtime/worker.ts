@@ -1,5 +1,5 @@
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import type { LogLevel } from '@temporalio/worker';
+import type { LogLevel, LogMetadata } from '@temporalio/worker';
 import type { QueueKind, QueueNames } from './queues';
 import type { TemporalConfig } from './temporal';
 
@@ -54,13 +54,32 @@ export async function createGraftWorkers(options: GraftWorkerOptions): Promise<G
 
 let runtimeInstalled = false;
 
+/**
+ * SDK warnings at start-up about what Graft does on purpose, logged at INFO
+ * instead (shown with `--verbose` or GRAFT_LOG_LEVEL=INFO): the GPU worker
+ * hosts no workflows by design; and the advice to size Node's heap to a
+ * container's memory limit, when what is large here (tensors) lives outside that heap.
+ */
+const EXPECTED_WARNINGS = [
+  'No workflows registered',
+  'This program is running inside a containerized environment with a memory constraint',
+];
+
+/** Temporal's default logger, with the expected start-up warnings demoted to INFO. */
+export class GraftWorkerLogger extends DefaultLogger {
+  override log(level: LogLevel, message: string, meta?: LogMetadata): void {
+    const expected = level === 'WARN' && EXPECTED_WARNINGS.some((start) => message.startsWith(start));
+    super.log(expected ? 'INFO' : level, message, meta);
+  }
+}
+
 /** The SDK logs every worker state change at INFO; Graft shows WARN and up unless `GRAFT_LOG_LEVEL` says otherwise. */
 function installQuietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  const level = (process.env.GRAFT_LOG_LEVEL ?? 'WARN').toUpperCase() as LogLevel;
+  const level = (process.env.GRAFT_LOG_LEVEL || 'WARN').toUpperCase() as LogLevel;
   try {
-    Runtime.install({ logger: new DefaultLogger(level) });
+    Runtime.install({ logger: new GraftWorkerLogger(level) });
   } catch {
     // Already installed by the embedding program: keep its logger.
   }

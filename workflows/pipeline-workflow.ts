@@ -5,6 +5,7 @@ import type { RunContext, StageName, StageReport, StageResult } from '../activit
 import type { PipelineSpec } from '../pipelines/schema';
 // Errors a retry cannot fix, from Graft's one error table: the activity says so, and the policy agrees.
 import { NON_RETRYABLE_ERROR_TYPES } from '../lib/errors';
+import { retrainGate } from '../lib/stages/champion';
 import type { PipelineRunResult, RunProgress, StageProgress } from './progress';
 import { progressQuery } from './progress';
 import { runStagePlan } from './stage-plan';
@@ -13,9 +14,14 @@ export interface PipelineRunInput {
   readonly spec: PipelineSpec;
   /** `specHash(spec)`, computed by the client (hashing needs Node's crypto, outside the sandbox). */
   readonly specHash: string;
+  /** `modelSpecHash(spec)`, also by the client: the spec without the fields that do not change the model. */
+  readonly modelSpecHash: string;
   /** `--no-cache`: recompute every stage. */
   readonly noCache?: boolean;
-  /** End early when the data's fingerprint equals the current model's (scheduled runs). */
+  /**
+   * End early when both the data's fingerprint and the model-spec hash equal
+   * the current model's (scheduled runs); the name predates the spec check.
+   */
   readonly onlyIfDataChanged?: boolean;
   /** Seconds without a heartbeat before a long activity is retried elsewhere [60]. */
   readonly heartbeatSeconds?: number;
@@ -46,6 +52,7 @@ export async function pipelineWorkflow(input: PipelineRunInput): Promise<Pipelin
     runId: workflowInfo().workflowId,
     pipeline: spec.name,
     specHash: input.specHash,
+    modelSpecHash: input.modelSpecHash,
     noCache: input.noCache ?? !spec.cache,
     heartbeatSeconds: input.heartbeatSeconds ?? 60,
   };
@@ -123,21 +130,29 @@ export async function pipelineWorkflow(input: PipelineRunInput): Promise<Pipelin
       async afterIngest(ingested) {
         if (!input.onlyIfDataChanged) return undefined;
         const current = await cpu.currentModel({ pipeline: spec.name });
-        if (!current || current.fingerprint !== ingested.fingerprint) return undefined;
-        return `data unchanged (fingerprint ${ingested.fingerprint.slice(0, 12)}, model ${current.version})`;
+        const gate = retrainGate(current, { fingerprint: ingested.fingerprint, modelSpecHash: input.modelSpecHash });
+        if (!gate.retrain) return gate.reason;
+        // Say what fired while the run goes on, and in its result.
+        progress.reason = `retrain: ${gate.reason}`;
+        return undefined;
       },
       evaluated(model, evaluation) {
         progress.evaluations.push({ model, evaluation });
       },
+      skippedImages(skipped) {
+        progress.skippedImages = skipped;
+      },
     }, () => reports);
+    const skipped = result.skippedImages ? { skippedImages: result.skippedImages } : {};
 
     if (result.status === 'skipped') {
       progress.status = 'skipped';
       progress.reason = result.reason!;
-      return { status: 'skipped', reason: result.reason!, fingerprint: result.fingerprint, stages: reports, evaluations: [] };
+      return { status: 'skipped', reason: result.reason!, fingerprint: result.fingerprint, stages: reports, evaluations: [], ...skipped };
     }
     progress.status = 'completed';
-    return { status: 'completed', fingerprint: result.fingerprint, stages: reports, evaluations: progress.evaluations, ...(result.published ? { published: result.published } : {}) };
+    const reason = progress.reason ? { reason: progress.reason } : {};
+    return { status: 'completed', ...reason, fingerprint: result.fingerprint, stages: reports, evaluations: progress.evaluations, ...(result.published ? { published: result.published } : {}), ...skipped };
   }
 }
 

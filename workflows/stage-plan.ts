@@ -9,7 +9,7 @@
 import type {
   AugmentInput, AugmentResult, BaseInput, BaseResult, BaseWeightsRef, EpochMetrics, EvaluateInput, EvaluateResult,
   Evaluation, ExtractInput, ExtractResult, IngestInput, IngestResult, ModelRef, PublishInput, PublishResult, RunContext,
-  ShardRef, StageName, StageResult, TrainHeadInput, TrainImagesInput, TrainResult,
+  ShardRef, SkippedImages, StageName, StageResult, TrainHeadInput, TrainImagesInput, TrainResult,
 } from '../activities/contracts';
 import type { PipelineSpec } from '../pipelines/schema';
 
@@ -23,6 +23,9 @@ export function defaultShardSize(dataset: Pick<PipelineSpec['dataset'], 'imageSi
   const pixels = h * w * dataset.channels;
   return Math.max(64, Math.min(2048, Math.floor((2048 * 784) / pixels)));
 }
+
+/** Skipped images named in a run's progress, result and report; the count covers them all. */
+export const SKIPPED_IMAGES_SHOWN = 5;
 
 /** The activities the plan calls (the same signatures whether proxied by Temporal or called directly). */
 export interface PlanActivities {
@@ -48,6 +51,8 @@ export interface PlanExecutor {
   afterIngest?(ingested: IngestResult): Promise<string | undefined>;
   /** Called as each trained model's test metrics arrive. */
   evaluated?(model: string, evaluation: Evaluation): void;
+  /** Called after ingest when it left out bad images (`onBadImage: skip`). */
+  skippedImages?(skipped: SkippedImages): void;
 }
 
 export interface StagePlanInput {
@@ -70,6 +75,8 @@ export interface StagePlanResult {
   /** The model of the last training stage (for transfer without fine-tuning, the head alone). */
   readonly model?: ModelRef;
   readonly published?: PublishResult;
+  /** Images ingest left out; absent when none. */
+  readonly skippedImages?: SkippedImages;
 }
 
 /**
@@ -82,8 +89,13 @@ export async function runStagePlan(input: StagePlanInput, run: PlanExecutor, rep
   const [ingested] = await run.stage('ingest', [() => cpu.ingest({ ctx, dataset: spec.dataset, shardSize: input.shardSize ?? defaultShardSize(spec.dataset) })]);
   const numClasses = ingested!.classNames.length;
   if (numClasses < 2) run.fail('DataError', `dataset has ${numClasses} class; a classifier needs at least 2`);
+  // Only the first few travel on: a run's progress and result stay small however many files were bad.
+  const skippedImages: SkippedImages | undefined = ingested!.skipped.length > 0
+    ? { count: ingested!.skipped.length, first: ingested!.skipped.slice(0, SKIPPED_IMAGES_SHOWN) } : undefined;
+  const skipped = skippedImages ? { skippedImages } : {};
+  if (skippedImages) run.skippedImages?.(skippedImages);
   const skipReason = await run.afterIngest?.(ingested!);
-  if (skipReason !== undefined) return { status: 'skipped', reason: skipReason, fingerprint: ingested!.fingerprint, evaluations: [], histories: [] };
+  if (skipReason !== undefined) return { status: 'skipped', reason: skipReason, fingerprint: ingested!.fingerprint, evaluations: [], histories: [], ...skipped };
 
   const augmented = await run.stage('augment', ingested!.shards.train.map((source, shardIndex) =>
     () => cpu.augmentShard({ ctx, augment: spec.augment, source, shardIndex, numClasses })));
@@ -95,6 +107,8 @@ export async function runStagePlan(input: StagePlanInput, run: PlanExecutor, rep
   let model: ModelRef;
   let publishOnBase: ModelRef | undefined;
   let baseWeights: BaseWeightsRef | null = null;
+  // The evaluate entry of the published model: its per-image predictions pair with the champion's.
+  let evaluateKey: string;
 
   if (spec.mode === 'retrain') {
     const [trained] = await run.stage('train', [() => gpu.trainImages({ ctx, spec, numClasses, train: trainShards, validation })]);
@@ -103,6 +117,7 @@ export async function runStagePlan(input: StagePlanInput, run: PlanExecutor, rep
     evaluations.push({ model: 'retrain', evaluation: evaluated!.evaluation });
     run.evaluated?.('retrain', evaluated!.evaluation);
     model = trained!.model;
+    evaluateKey = evaluated!.key;
   } else {
     const [base] = await run.stage('base', [() => gpu.prepareBase({ ctx, base: spec.base })]);
     baseWeights = base!.weights ?? null;
@@ -132,14 +147,15 @@ export async function runStagePlan(input: StagePlanInput, run: PlanExecutor, rep
       evaluations.push({ model: models[i]!, evaluation });
       run.evaluated?.(models[i]!, evaluation);
     });
+    evaluateKey = evaluated[evaluated.length - 1]!.key;
   }
 
-  const done = { status: 'completed' as const, fingerprint: ingested!.fingerprint, evaluations, histories, model };
+  const done = { status: 'completed' as const, fingerprint: ingested!.fingerprint, evaluations, histories, model, ...skipped };
   if (input.publish === false) return done;
   const published = await run.publish(() => cpu.publish({
     ctx, spec, model, ...(publishOnBase ? { base: publishOnBase } : {}), baseWeights, classNames,
     fingerprint: ingested!.fingerprint, evaluation: evaluations[evaluations.length - 1]!.evaluation, histories, stages: reports(),
-    evaluations, promoteMargin: spec.schedule?.promoteMargin ?? 0,
+    evaluations, promoteMargin: spec.schedule?.promoteMargin ?? 0, heldOut: { images: test, evaluateKey }, ...skipped,
   }));
   return { ...done, published };
 }

@@ -4,7 +4,7 @@
 // takes seconds to load, and `graft validate` should not wait for it.
 import type { Command } from '../command';
 
-/** A command whose module is required on first use (its summary and usage included). */
+/** A command whose module is required on first use (its summary, usage and options included). */
 function lazy(name: string, load: () => Command): Command {
   let loaded: Command | undefined;
   const get = () => (loaded ??= load());
@@ -12,6 +12,8 @@ function lazy(name: string, load: () => Command): Command {
     name,
     get summary() { return get().summary; },
     get usage() { return get().usage; },
+    get options() { return get().options; },
+    get subcommands() { return get().subcommands; },
     run: (argv, io) => get().run(argv, io),
   };
 }

@@ -15,6 +15,12 @@ export interface StackConfig {
     readonly uiPort: number;
     /** `GRAFT_HEADLESS=1` starts Temporal without its web UI. */
     readonly headless: boolean;
+    /**
+     * Namespaces the server creates at start besides `default`: `GRAFT_NAMESPACE` when it names
+     * another. A server already running is not restarted for it: `ensureNamespace`
+     * (runtime/temporal.ts) registers a namespace there.
+     */
+    readonly namespaces: readonly string[];
   };
   readonly minio: {
     /** `GRAFT_MINIO_PORT`, default 9000 (the S3 API). */
@@ -50,6 +56,7 @@ export function stackConfigFromEnv(env: NodeJS.ProcessEnv = process.env): StackC
       port: port(env, 'GRAFT_TEMPORAL_PORT', 7233),
       uiPort: port(env, 'GRAFT_TEMPORAL_UI_PORT', 8233),
       headless: env.GRAFT_HEADLESS === '1' || env.GRAFT_HEADLESS === 'true',
+      namespaces: env.GRAFT_NAMESPACE && env.GRAFT_NAMESPACE !== 'default' ? [env.GRAFT_NAMESPACE] : [],
     },
     minio: {
       port: port(env, 'GRAFT_MINIO_PORT', 9000),

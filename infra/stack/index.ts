@@ -60,6 +60,7 @@ function launch(config: StackConfig, name: ComponentName): number {
       '--log-level', 'warn',
     ];
     if (config.temporal.headless) args.push('--headless');
+    for (const namespace of config.temporal.namespaces) args.push('--namespace', namespace);
     return startDetached(proc, binary(config, 'temporal'), args, process.env);
   }
   const env = {

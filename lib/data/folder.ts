@@ -14,11 +14,7 @@ const visible = (name: string): boolean => !name.startsWith('.');
  * skipped and reported under `onBadImage: 'skip'`).
  */
 export async function readImageFolder(dir: string, options: AssembleOptions = {}): Promise<DatasetReadResult> {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new DataError('image folder does not exist', dir);
-  const classNames = readdirSync(dir)
-    .filter((n) => visible(n) && statSync(join(dir, n)).isDirectory())
-    .sort();
-  if (classNames.length === 0) throw new DataError('no class sub-folders', dir);
+  const classNames = listClassFolders(dir);
   const files: LabelledFile[] = [];
   classNames.forEach((name, label) => {
     const classDir = join(dir, name);
@@ -32,4 +28,14 @@ export async function readImageFolder(dir: string, options: AssembleOptions = {}
     }
   });
   return assembleDataset(classNames, files, options);
+}
+
+/** The class names of `<dir>/<class>/*`: its visible sub-folders, sorted (label order); at least one. */
+export function listClassFolders(dir: string): string[] {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new DataError('image folder does not exist', dir);
+  const classNames = readdirSync(dir)
+    .filter((n) => visible(n) && statSync(join(dir, n)).isDirectory())
+    .sort();
+  if (classNames.length === 0) throw new DataError('no class sub-folders', dir);
+  return classNames;
 }

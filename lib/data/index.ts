@@ -21,7 +21,7 @@ export { decodeImageBytes } from './decode';
 export type { DecodedImage } from './decode';
 export { assembleDataset } from './assemble';
 export type { AssembleOptions, LabelledFile } from './assemble';
-export { readImageFolder } from './folder';
+export { readImageFolder, listClassFolders } from './folder';
 export { readImagePrefix } from './s3';
 export { resizeDataset, resizeImageArray, convertChannels as convertImageChannels } from './resize';
 export { datasetSubset, indicesByClass as datasetIndicesByClass } from './subset';

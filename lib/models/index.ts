@@ -27,7 +27,7 @@ export { createLineage } from './lineage';
 export type { ModelLineage, LineageInput } from './lineage';
 export { accuracyOf, perClassAccuracy, evaluatePredictions } from './evaluate';
 export type { EvaluationResult } from './evaluate';
-export { loadPublishedModel, savePublishedModel, prepareImages, predictImages } from './predict';
+export { loadPublishedModel, savePublishedModel, prepareImages, predictImages, predictImage } from './predict';
 export type { PublishedModel, Prediction } from './predict';
 export { storeIOHandler, locationIOHandler } from './io/io-handler';
 export { loadModelFromUri, saveModelToUri, readModelSideFile, writeModelSideFile } from './io/load-save';

@@ -75,6 +75,16 @@ export function predictImages(model: tf.LayersModel, images: tf.Tensor4D, classN
   });
 }
 
+/** The prediction for one 8-bit image (HWC) with a published model: resized, scaled by its lineage's `inputScale` (1/255 without one). */
+export function predictImage(pub: PublishedModel, image: tf.Tensor3D): Prediction {
+  const batch = prepareImages([image], pub.model.inputs[0]!.shape, pub.lineage?.inputScale ?? 1 / 255);
+  try {
+    return predictImages(pub.model, batch, pub.classNames)[0]!;
+  } finally {
+    batch.dispose();
+  }
+}
+
 function parseJson<T>(buf: Buffer | undefined, name: string): T | null {
   if (buf === undefined) return null;
   try {

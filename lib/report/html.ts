@@ -1,5 +1,5 @@
 import { confusionAccuracy, perClassMetrics } from './metrics';
-import type { ReportCharts, ReportInput, ReportModelResult, ReportStage } from './report-input';
+import type { ReportCharts, ReportInput, ReportModelResult, ReportSkippedImages, ReportStage } from './report-input';
 
 /** Escapes text for HTML element content and quoted attribute values. */
 export function escapeHtml(text: string): string {
@@ -23,6 +23,7 @@ export function renderReport(input: ReportInput, charts: ReportCharts = {}): str
     '</head><body>',
     `<h1>${escapeHtml(title)}</h1>`,
     summary(input),
+    skippedImages(input.skippedImages),
     champion(input),
     stages(input.stages),
     metrics(input),
@@ -57,6 +58,15 @@ function summary(input: ReportInput): string {
   return `<dl id="summary">${rows.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl>`;
 }
 
+/** The model was trained without these: the reader should know before trusting the numbers. */
+function skippedImages(skipped: ReportSkippedImages | undefined): string {
+  if (!skipped || skipped.count === 0) return '';
+  const more = skipped.count - skipped.first.length;
+  const items = [...skipped.first.map((line) => `<li>${escapeHtml(line)}</li>`), ...(more > 0 ? [`<li class="missing">… and ${more} more</li>`] : [])];
+  return `<h2>Skipped images</h2><p id="skipped-images" data-count="${skipped.count}">${skipped.count} unreadable image(s) were left out of this run `
+    + `(<code>onBadImage: skip</code>)${items.length > 0 ? ':' : '.'}</p>${items.length > 0 ? `<ul id="skipped-files">${items.join('')}</ul>` : ''}`;
+}
+
 function champion(input: ReportInput): string {
   const c = input.champion;
   if (!c) return '';
@@ -64,7 +74,13 @@ function champion(input: ReportInput): string {
     ? `Challenger <b>${escapeHtml(c.challenger.name)}</b> (${pct(c.challenger.accuracy)}) replaces champion <b>${escapeHtml(c.champion.name)}</b> (${pct(c.champion.accuracy)}).`
     : `Champion <b>${escapeHtml(c.champion.name)}</b> (${pct(c.champion.accuracy)}) stays; challenger <b>${escapeHtml(c.challenger.name)}</b> (${pct(c.challenger.accuracy)}) is not promoted.`;
   const reason = c.reason ? ` ${escapeHtml(c.reason)}` : '';
-  return `<h2>Champion / challenger</h2><p id="champion" class="outcome" data-outcome="${c.outcome}">${verdict}${reason}</p>`;
+  const gain = c.challenger.accuracy - c.champion.accuracy;
+  const facts: [string, string][] = [];
+  if (c.testImages !== undefined) facts.push(['Test images (both models)', `${c.testImages}`]);
+  facts.push(['Difference', `${gain >= 0 ? '+' : ''}${(100 * gain).toFixed(2)} points`]);
+  if (c.margin !== undefined) facts.push(['Margin to beat', `${(100 * c.margin).toFixed(2)} points`]);
+  const list = `<dl id="champion-numbers">${facts.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl>`;
+  return `<h2>Champion / challenger</h2><p id="champion" class="outcome" data-outcome="${c.outcome}">${verdict}${reason}</p>${list}`;
 }
 
 function stages(list: readonly ReportStage[]): string {

@@ -9,5 +9,5 @@ export { renderReport } from './html';
 export { renderReportCharts, buildReport } from './build-report';
 export type {
   ReportInput, ReportCharts, ReportStage, ReportStageStatus, LearningCurvePoint,
-  ReportModelResult, ReportChampion,
+  ReportModelResult, ReportChampion, ReportSkippedImages,
 } from './report-input';

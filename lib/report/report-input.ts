@@ -41,6 +41,16 @@ export interface ReportChampion {
   /** `promoted`: the challenger replaces the champion; `kept`: it does not. */
   readonly outcome: 'promoted' | 'kept';
   readonly reason?: string;
+  /** How many test images both accuracies count (the champion is judged on the challenger's). */
+  readonly testImages?: number;
+  /** The gain the challenger needed: the larger of the 95 % confidence margin and `promoteMargin`. */
+  readonly margin?: number;
+}
+
+/** Images ingest left out under `onBadImage: skip`: how many, and the first few as `<file>: <reason>`. */
+export interface ReportSkippedImages {
+  readonly count: number;
+  readonly first: readonly string[];
 }
 
 /** Everything one run's HTML report shows. Every string is escaped on output. */
@@ -59,6 +69,8 @@ export interface ReportInput {
   readonly history?: readonly LearningCurvePoint[];
   readonly comparison?: readonly ReportModelResult[];
   readonly champion?: ReportChampion;
+  /** Absent when no image was left out. */
+  readonly skippedImages?: ReportSkippedImages;
 }
 
 /** Rendered plots, inline SVG text (see `renderReportCharts`). */

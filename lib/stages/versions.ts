@@ -4,14 +4,14 @@
  * of every stage after it) are recomputed.
  */
 export const STAGE_CODE_VERSIONS = {
-  ingest: 'ingest/1',
+  ingest: 'ingest/2',
   augment: 'augment/1',
   base: 'base/2',
   extract: 'extract/1',
   'train-head': 'train-head/1',
   'fine-tune': 'fine-tune/1',
   train: 'train/2',
-  evaluate: 'evaluate/1',
+  evaluate: 'evaluate/2',
   publish: 'publish/1',
 } as const;
 

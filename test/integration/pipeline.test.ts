@@ -11,11 +11,13 @@ import { readIdxDataset } from '../../lib/data/idx';
 import { collectGarbage } from '../../lib/stages/gc';
 import { currentShardFolders } from '../../lib/stages/promote';
 import { loadPublishedModel } from '../../lib/models/predict';
+import { escapeHtml } from '../../lib/report/html';
 import { StageCache } from '../../lib/store/cache';
 import { cacheObjectPath } from '../../lib/store/cache-manifest';
 import type { MinioStore } from '../../lib/store/minio-store';
 import type { ObjectStore } from '../../lib/store/object-store';
 import { createActivities } from '../../activities';
+import { renderRun } from '../../runtime/progress-view';
 import { temporalConfigFromEnv } from '../../runtime/temporal';
 import { createGraftWorkers } from '../../runtime/worker';
 import type { TestStack } from './support/harness';
@@ -202,8 +204,9 @@ test('another label budget trains on its own labels and reuses the features of t
   expect(ten.fingerprint).toBe(twenty.fingerprint);
 });
 
-test('resume after a non-retryable failure, once the bad image is fixed, completes the same run', async () => {
-  const dir = tempDir('resume');
+/** A `dir://` dataset of 30 + 30 Fashion-MNIST PNGs in two class folders, and a truncated PNG among the first class's. */
+async function folderWithBrokenPng(label: string): Promise<{ dir: string; bad: string; good: Buffer }> {
+  const dir = tempDir(label);
   const fm = readIdxDataset('/usr/share/datasets/fashion-mnist');
   const perClass = new Map<number, number>();
   for (let i = 0; i < 400 && [...perClass.values()].reduce((a, b) => a + b, 0) < 60; i++) {
@@ -221,7 +224,11 @@ test('resume after a non-retryable failure, once the bad image is fixed, complet
   const bad = path.join(dir, fm.classNames[0]!, 'broken.png');
   const good = fs.readFileSync(path.join(dir, fm.classNames[0]!, fs.readdirSync(path.join(dir, fm.classNames[0]!))[0]!));
   fs.writeFileSync(bad, good.subarray(0, 40)); // a truncated PNG
+  return { dir, bad, good };
+}
 
+test('resume after a non-retryable failure, once the bad image is fixed, completes the same run', async () => {
+  const { dir, bad, good } = await folderWithBrokenPng('resume');
   const spec = smallPipeline(stack, {
     name: 'itest-resume',
     dataset: { source: `dir://${dir}`, split: { validation: 0.2, test: 0.2, seed: 1 }, imageSize: 28, channels: 1, onBadImage: 'fail' },
@@ -239,6 +246,26 @@ test('resume after a non-retryable failure, once the bad image is fixed, complet
   expect(resumed.workflowId).toBe(handle.workflowId);
   const result = await resumed.result();
   expect(result.status).toBe('completed');
+});
+
+test('with onBadImage: skip the run completes, and its result, status and report name the skipped file and why', async () => {
+  const { dir, bad } = await folderWithBrokenPng('skip');
+  const spec = smallPipeline(stack, {
+    name: 'itest-skip',
+    dataset: { source: `dir://${dir}`, split: { validation: 0.2, test: 0.2, seed: 1 }, imageSize: 28, channels: 1, onBadImage: 'skip' },
+  });
+  const handle = await startRun(stack.client, spec);
+  const result = await handle.result();
+  expect(result.status).toBe('completed');
+  expect(result.skippedImages?.count).toBe(1);
+  expect(result.skippedImages?.first).toEqual([expect.stringMatching(new RegExp(`^${bad}: cannot decode image`))]);
+  // What `graft status` and `graft run --wait` print.
+  const lines = renderRun(await snapshotRun(stack.client, handle.workflowId));
+  expect(lines).toContain('  skipped 1 unreadable image(s) (onBadImage: skip):');
+  expect(lines).toContain(`    ${result.skippedImages!.first[0]}`);
+  const report = (await stack.store.get(result.published!.reportKey))!.toString();
+  expect(report).toContain('<p id="skipped-images" data-count="1">');
+  expect(report).toContain(escapeHtml(result.skippedImages!.first[0]!));
 });
 
 test('a worker killed mid-training is replaced and training resumes from its last checkpoint', async () => {

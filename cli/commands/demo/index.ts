@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
-import type { Command, CliIO } from '../../command';
+import type { Command, CommandOptions, CliIO } from '../../command';
 import { stackConfigFromEnv, startStack } from '../../../infra/stack';
 import { createActivities } from '../../../activities';
 import { loadPipeline } from '../../../pipelines/load';
@@ -100,6 +100,11 @@ function parseBudgets(text: string): number[] {
 }
 
 const usage = 'graft demo [--labels 10,100] [--json] [--no-cache]';
+const options = {
+  labels: { type: 'string', default: DEMO_LABEL_BUDGETS.join(','), value: 'N,N…', help: 'labelled training images per class to compare at (fine-tuning at the first)' },
+  json: { type: 'boolean', help: 'print the table as JSON on stdout (progress goes to stderr)' },
+  'no-cache': { type: 'boolean', help: 'recompute every stage instead of reusing cached results' },
+} as const satisfies CommandOptions;
 
 /**
  * `graft demo`: the whole story on one machine. Starts the local stack and a
@@ -112,11 +117,9 @@ export const demoCommand: Command = {
   name: 'demo',
   summary: 'transfer an ImageNet base to Fashion-MNIST from few labels, against training from scratch',
   usage,
+  options,
   async run(argv, io) {
-    const { values } = parseArgs({
-      args: [...argv],
-      options: { 'no-cache': { type: 'boolean' }, json: { type: 'boolean' }, labels: { type: 'string', default: DEMO_LABEL_BUDGETS.join(',') } },
-    });
+    const { values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false });
     const budgets = parseBudgets(values.labels);
     // With --json, stdout carries the result alone; progress goes to stderr.
     const progress: CliIO = values.json ? { ...io, out: (line) => io.err(line) } : io;

@@ -1,18 +1,28 @@
-import type { Command } from '../../command';
+import { parseArgs } from 'node:util';
+import type { Command, Subcommand } from '../../command';
 import { stackAddresses, stackConfigFromEnv, stackStatus, startStack, stopStack } from '../../../infra/stack';
 import { UsageError } from '../../usage-error';
 
 const usage = 'graft dev up|down|status';
+const subcommands: readonly Subcommand[] = [
+  { name: 'up', summary: 'start Temporal and MinIO, or reuse the ones already running', usage: 'graft dev up', options: {} },
+  { name: 'down', summary: 'stop the servers Graft started (their data stays)', usage: 'graft dev down', options: {} },
+  { name: 'status', summary: 'show whether each server is healthy, its address, pid and log (exit 1 if one is down)', usage: 'graft dev status', options: {} },
+];
 
 /** `graft dev`: the local stack (Temporal dev server + MinIO) from infra/. */
 export const devCommand: Command = {
   name: 'dev',
   summary: 'start, stop or inspect the local stack (Temporal + MinIO)',
   usage,
+  options: {},
+  subcommands,
   async run(argv, io) {
+    const { positionals } = parseArgs({ args: [...argv], options: {}, allowPositionals: true, strict: true });
+    if (positionals.length > 1) throw new UsageError(`unexpected argument ${positionals[1]}`, usage);
     const config = stackConfigFromEnv();
     const say = (line: string) => io.out(line);
-    switch (argv[0]) {
+    switch (positionals[0]) {
       case 'up': {
         await startStack(config, say);
         const addresses = stackAddresses(config);

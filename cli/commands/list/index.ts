@@ -1,6 +1,8 @@
+import { parseArgs } from 'node:util';
 import type { Command, CliIO } from '../../command';
 import type { RunListing } from '../../../runtime/runs';
 import { listRuns } from '../../../runtime/runs';
+import { UsageError } from '../../usage-error';
 import { withClient } from '../../with-client';
 
 export function printRunList(runs: readonly RunListing[], io: CliIO): void {
@@ -18,7 +20,10 @@ export const listCommand: Command = {
   name: 'list',
   summary: 'list the latest pipeline runs',
   usage: 'graft list',
-  async run(_argv, io) {
+  options: {},
+  async run(argv, io) {
+    const { positionals } = parseArgs({ args: [...argv], options: {}, allowPositionals: true, strict: true });
+    if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`, 'graft list');
     return withClient(async (client) => {
       printRunList(await listRuns(client, 50), io);
       return 0;

@@ -4,10 +4,15 @@ import { readDataset } from '../../../lib/data';
 import type { ObjectStore } from '../../../lib/store';
 import { MinioStore } from '../../../lib/store';
 import { loadPipeline } from '../../../pipelines';
-import type { Command } from '../../command';
+import type { Command, CommandOptions } from '../../command';
 import { UsageError } from '../../usage-error';
 
 const usage = 'graft preview <spec> [--out preview.png] [--count 8] [--rows 4]';
+const options = {
+  out: { type: 'string', default: 'preview.png', value: 'FILE', help: 'the PNG to write' },
+  count: { type: 'string', value: 'N', help: 'augmented copies per image, 1 to 64 (default: 8)' },
+  rows: { type: 'string', value: 'N', help: 'images, one per row, 1 to 64 (default: 4)' },
+} as const satisfies CommandOptions;
 
 function positiveInt(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -25,17 +30,9 @@ export const previewCommand: Command = {
   name: 'preview',
   summary: "write a PNG grid showing the spec's augmentation on a few images",
   usage,
+  options,
   async run(argv, io) {
-    const { values, positionals } = parseArgs({
-      args: [...argv],
-      options: {
-        out: { type: 'string', default: 'preview.png' },
-        count: { type: 'string' },
-        rows: { type: 'string' },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
+    const { values, positionals } = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
     if (positionals.length !== 1) throw new UsageError('expected one pipeline spec file', usage);
     const count = positiveInt(values.count, 'count', 8);
     const rows = positiveInt(values.rows, 'rows', 4);

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { Command } from '../../command';
+import type { Command, CommandOptions } from '../../command';
 import { loadPipeline } from '../../../pipelines/load';
 import { startRun } from '../../../runtime/runs';
 import { UsageError } from '../../usage-error';
@@ -7,18 +7,20 @@ import { withClient } from '../../with-client';
 import { watchRun } from '../../watch';
 
 const usage = 'graft run <spec> [--wait] [--no-cache] [--heartbeat SECONDS]';
+const options = {
+  wait: { type: 'boolean', help: 'follow the run with live progress until it ends; the exit code is its outcome' },
+  'no-cache': { type: 'boolean', help: 'recompute every stage instead of reusing cached results' },
+  heartbeat: { type: 'string', value: 'SECONDS', help: 'heartbeat timeout: a stage silent this long is retried, on another worker if one is free (default: 60)' },
+} as const satisfies CommandOptions;
 
 /** `graft run`: start a pipeline run on the workers; `--wait` follows it to the end. */
 export const runCommand: Command = {
   name: 'run',
   summary: 'start a pipeline run (prints the run id; --wait shows live progress)',
   usage,
+  options,
   async run(argv, io) {
-    const { values, positionals } = parseArgs({
-      args: [...argv],
-      options: { wait: { type: 'boolean' }, 'no-cache': { type: 'boolean' }, heartbeat: { type: 'string' } },
-      allowPositionals: true,
-    });
+    const { values, positionals } = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
     if (positionals.length !== 1) throw new UsageError('expected one pipeline spec file', usage);
     const heartbeatSeconds = values.heartbeat === undefined ? undefined : Number(values.heartbeat);
     if (heartbeatSeconds !== undefined && !(Number.isInteger(heartbeatSeconds) && heartbeatSeconds >= 1)) {

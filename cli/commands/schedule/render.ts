@@ -8,11 +8,12 @@ export function renderScheduleList(schedules: readonly ScheduleListing[]): strin
   const idWidth = Math.max(...schedules.map((s) => s.id.length), 'ID'.length);
   const pipelineWidth = Math.max(...schedules.map((s) => s.pipeline.length), 'PIPELINE'.length);
   const timingWidth = Math.max(...schedules.map((s) => s.timing.length), 'WHEN'.length);
-  const row = (id: string, pipeline: string, timing: string, state: string, next: string) =>
-    `${id.padEnd(idWidth)}  ${pipeline.padEnd(pipelineWidth)}  ${timing.padEnd(timingWidth)}  ${state.padEnd(6)}  ${next}`.trimEnd();
+  const nextWidth = Math.max(...schedules.map((s) => (s.nextRun ? when(s.nextRun).length : 1)), 'NEXT RUN'.length);
+  const row = (id: string, pipeline: string, timing: string, state: string, next: string, last: string) =>
+    `${id.padEnd(idWidth)}  ${pipeline.padEnd(pipelineWidth)}  ${timing.padEnd(timingWidth)}  ${state.padEnd(6)}  ${next.padEnd(nextWidth)}  ${last}`.trimEnd();
   return [
-    row('ID', 'PIPELINE', 'WHEN', 'STATE', 'NEXT RUN'),
-    ...schedules.map((s) => row(s.id, s.pipeline, s.timing, s.paused ? 'paused' : 'active', s.nextRun ? when(s.nextRun) : '-')),
+    row('ID', 'PIPELINE', 'WHEN', 'STATE', 'NEXT RUN', 'LAST RUN'),
+    ...schedules.map((s) => row(s.id, s.pipeline, s.timing, s.paused ? 'paused' : 'active', s.nextRun ? when(s.nextRun) : '-', s.lastRun?.outcome ?? '-')),
   ];
 }
 

@@ -9,6 +9,7 @@ export const statusCommand: Command = {
   name: 'status',
   summary: "show a run's stages, progress and results (without a run: the latest runs)",
   usage: 'graft status [<run>]',
+  options: {},
   async run(argv, io) {
     return withClient(async (client) => {
       if (argv.length === 0) {

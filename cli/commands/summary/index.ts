@@ -1,17 +1,30 @@
 import { parseArgs } from 'node:util';
+import { listClassFolders } from '../../../lib/data/folder';
+import { parseDatasetSource } from '../../../lib/data/read';
 import { summarizePipelineModel, formatModelSummary } from '../../../lib/models';
 import type { ObjectStore } from '../../../lib/store/object-store';
 import { loadPipeline, type PipelineSpec } from '../../../pipelines';
-import type { Command } from '../../command';
+import type { Command, CommandOptions } from '../../command';
 import { UsageError } from '../../usage-error';
 import { defaultOpenStore, needsStore } from './model-store';
 
 const usage = 'graft summary <spec> [--json] [--classes <n>]';
+const options = {
+  json: { type: 'boolean', help: 'print the summary as JSON' },
+  classes: { type: 'string', value: '<n>', help: 'the number of classes, when the spec does not tell' },
+} as const satisfies CommandOptions;
 
-/** Classes in the spec, else 10 for an IDX (Fashion-MNIST) source; undefined when unknowable offline. */
+/**
+ * Classes in the spec, else 10 for an IDX (Fashion-MNIST) source, else the
+ * class sub-folders of a `dir://` source (as ingest counts them); undefined
+ * for `s3://`, which would need the store.
+ */
 export function summaryClassCount(spec: PipelineSpec): number | undefined {
   if (spec.dataset.classes != null) return spec.dataset.classes.length;
-  return spec.dataset.source.startsWith('idx://') ? 10 : undefined;
+  const source = parseDatasetSource(spec.dataset.source);
+  if (source.kind === 'idx') return 10;
+  if (source.kind === 'dir') return listClassFolders(source.path).length;
+  return undefined;
 }
 
 /** `graft summary`: the model of a pipeline, one Keras-like table per training stage. */
@@ -20,6 +33,7 @@ export function createSummaryCommand(openStore: () => ObjectStore = defaultOpenS
     name: 'summary',
     summary: 'show the layers and parameter counts of a pipeline\'s model, per training stage',
     usage,
+    options,
     async run(argv, io) {
       const { values, positionals } = parseArgs({
         args: [...argv],

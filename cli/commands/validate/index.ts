@@ -1,23 +1,22 @@
 import { parseArgs } from 'node:util';
 import { SpecError } from '../../../lib/errors';
 import { loadPipeline, specHash } from '../../../pipelines';
-import type { Command } from '../../command';
+import type { Command, CommandOptions } from '../../command';
 import { UsageError } from '../../usage-error';
 
 const usage = 'graft validate [--print] <spec>…';
+const options = {
+  print: { type: 'boolean', default: false, help: 'print each valid spec as normalized JSON (every default filled in)' },
+} as const satisfies CommandOptions;
 
 /** `graft validate`: load and check pipeline specs, reporting every problem of every file. */
 export const validateCommand: Command = {
   name: 'validate',
   summary: 'check pipeline specs (.yaml, .js, .ts) and list every problem',
   usage,
+  options,
   async run(argv, io) {
-    const { values, positionals } = parseArgs({
-      args: [...argv],
-      options: { print: { type: 'boolean', default: false } },
-      allowPositionals: true,
-      strict: true,
-    });
+    const { values, positionals } = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
     if (positionals.length === 0) throw new UsageError('expected at least one pipeline spec file', usage);
 
     const failures: SpecError[] = [];

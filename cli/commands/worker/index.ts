@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { Command } from '../../command';
+import type { Command, CommandOptions } from '../../command';
 import { createActivities } from '../../../activities';
 import { activityDepsFromEnv } from '../../../runtime/deps';
 import { defaultQueues } from '../../../runtime/queues';
@@ -9,6 +9,11 @@ import { createGraftWorkers } from '../../../runtime/worker';
 import { UsageError } from '../../usage-error';
 
 const usage = 'graft worker [--queues cpu,gpu] [--cpu-queue NAME] [--gpu-queue NAME]';
+const options = {
+  queues: { type: 'string', default: 'cpu,gpu', value: 'KINDS', help: 'which task queues to serve: cpu, gpu or cpu,gpu' },
+  'cpu-queue': { type: 'string', default: defaultQueues.cpu, value: 'NAME', help: 'the CPU task queue (it hosts the workflows too)' },
+  'gpu-queue': { type: 'string', default: defaultQueues.gpu, value: 'NAME', help: 'the GPU task queue' },
+} as const satisfies CommandOptions;
 
 export function parseQueueKinds(text: string): QueueKind[] {
   const kinds = text.split(',').map((part) => part.trim()).filter(Boolean);
@@ -24,17 +29,9 @@ export const workerCommand: Command = {
   name: 'worker',
   summary: 'run a worker for the CPU and/or GPU task queues',
   usage,
+  options,
   async run(argv, io) {
-    const { values } = parseArgs({
-      args: [...argv],
-      options: {
-        queues: { type: 'string', default: 'cpu,gpu' },
-        'cpu-queue': { type: 'string', default: defaultQueues.cpu },
-        'gpu-queue': { type: 'string', default: defaultQueues.gpu },
-      },
-      strict: true,
-      allowPositionals: false,
-    });
+    const { values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false });
     const serve = parseQueueKinds(values.queues);
     const queues = { cpu: values['cpu-queue'], gpu: values['gpu-queue'] };
     const temporal = temporalConfigFromEnv();

@@ -219,6 +219,8 @@ export async function privateStack(label: string, extraEnv: NodeJS.ProcessEnv = 
     GRAFT_MINIO_PORT: String(ports.minio),
     GRAFT_MINIO_CONSOLE_PORT: String(ports.console),
     GRAFT_HEADLESS: '1',
+    // The whole server is this test's own (and thrown away after): its `default` namespace is the test's too.
+    GRAFT_NAMESPACE: 'default',
     ...extraEnv,
   };
   const config = stackConfigFromEnv({ ...process.env, ...overrides });

@@ -2,7 +2,10 @@
  * Shared harness for integration tests on the real stack (started by
  * global-setup.ts): a private bucket and private task queues per test file,
  * so tests never share cache entries with each other or with a developer's
- * running worker, and real workers, in-process or as child processes.
+ * running worker, and real workers, in-process or as child processes. All of
+ * it lives in the suite's own Temporal namespace (`GRAFT_NAMESPACE`, set by
+ * the global setup) and is named after the suite's run id, so that `close`
+ * and the global teardown remove it (support/isolation.ts).
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -19,6 +22,7 @@ import { MinioStore } from '../../../lib/store/minio-store';
 import { storeConfigFromEnv } from '../../../lib/store/store-config';
 import type { PipelineInput, PipelineSpec } from '../../../pipelines/schema';
 import { definePipeline } from '../../../pipelines/define';
+import { minioClient, removeBucket, runId, TEST_BUCKET_PREFIX } from './isolation';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
 
@@ -27,15 +31,17 @@ export interface TestStack {
   readonly store: MinioStore;
   readonly queues: { cpu: string; gpu: string };
   readonly client: Client;
-  /** The environment a child worker needs to use this bucket. */
+  /** The environment a child worker needs to use this bucket (and the suite's namespace). */
   readonly env: NodeJS.ProcessEnv;
+  /** Closes the client and deletes the bucket with everything in it. */
   close(): Promise<void>;
 }
 
 export async function openTestStack(label: string): Promise<TestStack> {
-  const id = `${label}-${randomBytes(3).toString('hex')}`;
-  const bucket = `graft-test-${id}`.toLowerCase().slice(0, 63);
-  const store = new MinioStore({ ...storeConfigFromEnv(), bucket });
+  const id = `${runId()}-${label}-${randomBytes(3).toString('hex')}`.toLowerCase();
+  const bucket = `${TEST_BUCKET_PREFIX}${id}`.slice(0, 63);
+  const storeConfig = { ...storeConfigFromEnv(), bucket };
+  const store = new MinioStore(storeConfig);
   await store.ensureBucket();
   const client = await connectClient(temporalConfigFromEnv());
   return {
@@ -44,7 +50,8 @@ export async function openTestStack(label: string): Promise<TestStack> {
     env: { ...process.env, GRAFT_BUCKET: bucket },
     async close() {
       await client.connection.close();
-      await store.removePrefix('cache/').catch(() => undefined);
+      // A worker still writing can make this fail: the global teardown removes the run's buckets again.
+      await removeBucket(minioClient(storeConfig), bucket).catch(() => undefined);
     },
   };
 }

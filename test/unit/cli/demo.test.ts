@@ -1,5 +1,7 @@
 import * as path from 'node:path';
-import { demoRows, formatDemoTable, transferMargin, withLabelBudget } from '../../../cli/commands/demo';
+import { DEMO_LABEL_BUDGETS, demoRows, formatDemoTable, transferMargin, withLabelBudget } from '../../../cli/commands/demo';
+import { readDataset } from '../../../lib/data/read';
+import { splitDataset } from '../../../lib/data/split';
 import { loadPipeline } from '../../../pipelines/load';
 import type { PipelineRunResult } from '../../../workflows/progress';
 
@@ -20,7 +22,16 @@ describe('graft demo', () => {
     expect(scratch.dataset).toEqual(transfer.dataset);
     expect(scratch.augment).toEqual(transfer.augment);
     expect(transfer.dataset.classes).toBeNull();
-    expect(Math.round(transfer.dataset.limitPerClass! * transfer.dataset.split.test) * 10).toBeGreaterThanOrEqual(2000);
+  });
+
+  it('holds out at least 2000 test images and leaves every class enough images for the largest label budget', async () => {
+    const transfer = await loadPipeline(path.join(PIPELINES, 'fmnist-imagenet.yaml'));
+    const { dataset } = await readDataset(transfer.dataset.source, transfer.dataset);
+    const { test, train } = splitDataset(dataset, { ...transfer.dataset.split, trainPerClass: null });
+    expect(test.labels.length).toBeGreaterThanOrEqual(2000);
+    const perClass = new Array<number>(dataset.classNames.length).fill(0);
+    train.labels.forEach((label) => { perClass[label]! += 1; });
+    expect(Math.min(...perClass)).toBeGreaterThanOrEqual(Math.max(...DEMO_LABEL_BUDGETS));
   });
 
   it('changes only the label budget (and drops fine-tuning when asked), so every row sees the same test images', async () => {

@@ -17,7 +17,7 @@ const EXAMPLES = join(__dirname, '../../../pipelines');
 
 /** A command that throws `error`, to drive the single catch in main. */
 function throwing(error: unknown): Command {
-  return { name: 'boom', summary: 'throws', usage: 'graft boom', run: () => Promise.reject(error) };
+  return { name: 'boom', summary: 'throws', usage: 'graft boom', options: {}, run: () => Promise.reject(error) };
 }
 
 async function run(argv: string[], commands?: Command[]) {
@@ -173,7 +173,8 @@ describe('bin/graft.js', () => {
     const text = readFileSync(join(__dirname, '../../../bin/graft.js'), 'utf8');
     expect(text.startsWith('#!/usr/bin/env node\n')).toBe(true);
     expect(text).toContain("require('../dist/cli/main.js')");
-    expect(text).toContain('main(process.argv.slice(2))');
+    expect(text).toContain('const argv = process.argv.slice(2);');
+    expect(text).toContain('cli.main(argv)');
     expect(text).toContain('process.exitCode = code');
   });
 });

@@ -52,11 +52,15 @@ describe('limitPerClass', () => {
 describe('splitDataset', () => {
   const ds = toyDataset(3, 20); // 60 images, pixel = index
 
-  it('is stratified: each class gives round(n·f) to validation and test', () => {
-    const s = splitDataset(ds, { validation: 0.1, test: 0.25, seed: 42 });
+  it('sends each class to validation and test with the given probabilities (the counts are approximate)', () => {
+    const big = distinctDataset(3, 2000);
+    const s = splitDataset(big, { validation: 0.1, test: 0.25, seed: 42 });
     const count = (d: ImageDataset, c: number): number => d.labels.filter((l) => l === c).length;
     for (let c = 0; c < 3; c++) {
-      expect([count(s.train, c), count(s.validation, c), count(s.test, c)]).toEqual([13, 2, 5]);
+      // Binomial(2000, p): 4 standard deviations are about ±54 (validation) and ±77 (test) images.
+      expect(Math.abs(count(s.validation, c) - 200)).toBeLessThan(60);
+      expect(Math.abs(count(s.test, c) - 500)).toBeLessThan(80);
+      expect(count(s.train, c) + count(s.validation, c) + count(s.test, c)).toBe(2000);
     }
   });
 
@@ -80,6 +84,83 @@ describe('splitDataset', () => {
   it('zero fractions put everything in train', () => {
     const s = splitDataset(ds, { validation: 0, test: 0, seed: 0 });
     expect([s.train.labels.length, s.validation.labels.length, s.test.labels.length]).toEqual([60, 0, 0]);
+  });
+});
+
+/** `perClass` images per class with distinct pixels (the index, little-endian), labels cycling through the classes. */
+function distinctDataset(classes: number, perClass: number, first = 0): ImageDataset {
+  const n = classes * perClass;
+  const images = new Uint8Array(n * 4);
+  for (let i = 0; i < n; i++) new DataView(images.buffer).setUint32(i * 4, first + i, true);
+  const labels = Int32Array.from({ length: n }, (_, i) => (first + i) % classes);
+  return { classNames: Array.from({ length: classes }, (_, c) => `class${c}`), images, labels, height: 2, width: 2, channels: 1 };
+}
+
+/** Each image's split, by its pixels. */
+function placesOf(s: ReturnType<typeof splitDataset>): Map<string, 'train' | 'validation' | 'test'> {
+  const places = new Map<string, 'train' | 'validation' | 'test'>();
+  for (const part of ['train', 'validation', 'test'] as const) {
+    const d = s[part];
+    for (let i = 0; i < d.labels.length; i++) places.set(d.images.subarray(i * 4, i * 4 + 4).join(','), part);
+  }
+  return places;
+}
+
+/** Two datasets one after the other (same classes and image shape). */
+function joined(a: ImageDataset, b: ImageDataset): ImageDataset {
+  const images = new Uint8Array(a.images.length + b.images.length);
+  images.set(a.images);
+  images.set(b.images, a.images.length);
+  return { ...a, images, labels: Int32Array.from([...a.labels, ...b.labels]) };
+}
+
+describe('splitDataset is stable per image', () => {
+  const options = { validation: 0.2, test: 0.2, seed: 9 };
+
+  it('growing a dataset never moves an image between train, validation and test, wherever the new images go', () => {
+    const old = distinctDataset(3, 50);
+    const before = placesOf(splitDataset(old, options));
+    const added = distinctDataset(3, 80, 150);
+    for (const grown of [joined(old, added), joined(added, old)]) {
+      const after = placesOf(splitDataset(grown, options));
+      for (const [image, place] of before) expect({ image, place: after.get(image) }).toEqual({ image, place });
+    }
+  });
+
+  it('the same seed gives the same split; another seed another one', () => {
+    const ds = distinctDataset(3, 50);
+    expect(placesOf(splitDataset(ds, options))).toEqual(placesOf(splitDataset(ds, options)));
+    expect(placesOf(splitDataset(ds, { ...options, seed: 10 }))).not.toEqual(placesOf(splitDataset(ds, options)));
+  });
+
+  it('a small class still gets a test image, and as it grows no training image ever becomes a test image', () => {
+    const opts = { validation: 0.1, test: 0.1, seed: 3 };
+    let previous = new Map<string, 'train' | 'validation' | 'test'>();
+    for (let n = 1; n <= 60; n++) {
+      const places = placesOf(splitDataset(distinctDataset(2, n), opts));
+      for (const c of [0, 1]) {
+        const ofClass = [...places].filter(([image]) => Number(image.split(',')[0]) % 2 === c);
+        const nonValidation = ofClass.filter(([, p]) => p !== 'validation');
+        if (nonValidation.length > 0) expect(ofClass.some(([, p]) => p === 'test')).toBe(true);
+      }
+      for (const [image, place] of previous) {
+        const now = places.get(image);
+        if (place === 'train') expect({ image, n, now }).toEqual({ image, n, now: 'train' });
+        if (place === 'validation') expect({ image, n, now }).toEqual({ image, n, now: 'validation' });
+      }
+      previous = places;
+    }
+  });
+
+  it('trainPerClass ranks each image on its own: an old image kept after the data grew was kept before', () => {
+    const opts = { ...options, trainPerClass: 10 };
+    const old = distinctDataset(3, 50);
+    const before = placesOf(splitDataset(old, opts));
+    const after = placesOf(splitDataset(joined(old, distinctDataset(3, 50, 150)), opts));
+    const oldImages = new Set(placesOf(splitDataset(old, options)).keys());
+    const keptOld = [...after].filter(([image, place]) => place === 'train' && oldImages.has(image));
+    expect(keptOld.length).toBeGreaterThan(0);
+    for (const [image] of keptOld) expect({ image, before: before.get(image) }).toEqual({ image, before: 'train' });
   });
 });
 

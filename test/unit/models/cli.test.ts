@@ -73,9 +73,11 @@ ${extra}`;
     expect(code).toBe(0);
     expect(io.stdout).toHaveLength(1);
     expect(io.stdout[0]).toMatch(new RegExp(`^${img}\\t(cat|dog)\\t0\\.\\d{4}$`));
+    // A bad file is reported and fails the exit code, not the command (test/unit/cli/predict.test.ts has more).
     await writeFile(join(dir, 'bad.png'), 'not an image');
-    await expect(createPredictCommand(() => store).run(['s3://graft/models/tiny/current/model.json', join(dir, 'bad.png')], captureIO()))
-      .rejects.toThrow(/cannot decode/);
+    const bad = captureIO();
+    expect(await createPredictCommand(() => store).run(['s3://graft/models/tiny/current/model.json', join(dir, 'bad.png')], bad)).toBe(2);
+    expect(bad.stderr[0]).toMatch(/bad\.png: cannot decode/);
     disposeModels(model);
   });
 });

@@ -49,6 +49,16 @@ describe('renderReport', () => {
     expect(kept).toMatch(/Champion <b>m@1<\/b> \(90\.00%\) stays/);
   });
 
+  it('shows both accuracies’ test image count, the difference and the margin of a champion/challenger decision', () => {
+    const html = renderReport({
+      ...minimal,
+      champion: { champion: { name: 'm@1', accuracy: 0.85 }, challenger: { name: 'm@2', accuracy: 0.9 }, outcome: 'promoted', testImages: 600, margin: 0.0244 },
+    });
+    expect(html).toContain('<dt>Test images (both models)</dt><dd>600</dd>');
+    expect(html).toContain('<dt>Difference</dt><dd>+5.00 points</dd>');
+    expect(html).toContain('<dt>Margin to beat</dt><dd>2.44 points</dd>');
+  });
+
   it.each([
     ['a script', '<svg><script>alert(1)</script></svg>'],
     ['an event handler', '<svg onload="alert(1)"></svg>'],

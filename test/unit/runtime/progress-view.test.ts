@@ -43,3 +43,31 @@ test('renderRun says why the stages are running again', () => {
   expect(lines[1]).toBe('  pass 2: recomputing a lost cache entry');
   expect(lines[2]).toMatch(/^ {2}ingest +cached/);
 });
+
+test('renderRun says how many images were skipped and names the first few with their reasons', () => {
+  const skippedImages = { count: 7, first: ['/d/shirt/a.png: cannot decode image (Invalid PNG)', '/d/shirt/b.jpg: empty file, not an image'] };
+  const lines = renderRun({ ...snapshot, progress: { ...snapshot.progress!, skippedImages } });
+  const at = lines.indexOf('  skipped 7 unreadable image(s) (onBadImage: skip):');
+  expect(at).toBeGreaterThan(0);
+  expect(lines.slice(at + 1, at + 4)).toEqual([
+    '    /d/shirt/a.png: cannot decode image (Invalid PNG)',
+    '    /d/shirt/b.jpg: empty file, not an image',
+    '    … and 5 more',
+  ]);
+  // Without skipped images there is no such line.
+  expect(renderRun(snapshot).some((l) => l.includes('unreadable'))).toBe(false);
+});
+
+test('a finished run whose progress cannot be queried shows the skipped images from its result', () => {
+  const skippedImages = { count: 1, first: ['/d/a/x.png: cannot decode image (Invalid PNG)'] };
+  const { progress: _progress, ...noProgress } = snapshot;
+  const done: RunSnapshot = {
+    ...noProgress, status: 'COMPLETED', active: [],
+    result: { status: 'completed', fingerprint: 'fp', stages: [], evaluations: [], skippedImages },
+  };
+  expect(renderRun(done)).toEqual([
+    'run demo-1  COMPLETED',
+    '  skipped 1 unreadable image(s) (onBadImage: skip):',
+    '    /d/a/x.png: cannot decode image (Invalid PNG)',
+  ]);
+});

@@ -10,7 +10,7 @@ import type { ScheduleInfo } from '../../../runtime/schedules';
 import { compileSchedule, delayForFreshRunId, runOutcome, scheduleSpecOf, timingFromSpec, timingProblem } from '../../../runtime/schedules';
 import { definePipeline } from '../../../pipelines/define';
 import type { PipelineInput } from '../../../pipelines/schema';
-import { specHash } from '../../../pipelines/spec-hash';
+import { modelSpecHash, specHash } from '../../../pipelines/spec-hash';
 
 const spec = (extra: Partial<PipelineInput> = {}) => definePipeline({
   name: 'shirts',
@@ -55,7 +55,7 @@ describe('compileSchedule', () => {
     expect(options.spec).toEqual({ intervals: [{ every: 6 * 3600_000 }] });
     expect(options.policies).toEqual({ overlap: 'SKIP', catchupWindow: 60_000 });
     expect(options.action).toMatchObject({ type: 'startWorkflow', workflowType: 'pipelineWorkflow', workflowId: 'shirts-sched', taskQueue: 'q-cpu' });
-    expect(options.action.args).toEqual([{ spec: s, specHash: specHash(s), onlyIfDataChanged: true }]);
+    expect(options.action.args).toEqual([{ spec: s, specHash: specHash(s), modelSpecHash: modelSpecHash(s), onlyIfDataChanged: true }]);
     expect(options.memo).toEqual({ pipeline: 'shirts', specHash: specHash(s), timing: 'every 6h', onlyIfDataChanged: true });
   });
 
@@ -140,9 +140,9 @@ describe('outcomes and views', () => {
   const result = { fingerprint: 'f', stages: [], evaluations: [] };
 
   it("says whether a run was skipped, who won and by how much, or why it failed", () => {
-    expect(runOutcome({ ...base, result: { ...result, status: 'skipped', reason: 'data unchanged (fingerprint abc, model v1)' } }))
-      .toBe('skipped: data unchanged (fingerprint abc, model v1)');
-    const published = (promoted: boolean, reason: string) => ({ version: 'v2', modelUri: 's3://b/m', reportKey: 'k', promotion: { promoted, reason, challengerAccuracy: 0.9 }, seconds: 1 });
+    expect(runOutcome({ ...base, result: { ...result, status: 'skipped', reason: 'data and spec unchanged since model v1 (fingerprint abc, model-spec hash def)' } }))
+      .toBe('skipped: data and spec unchanged since model v1 (fingerprint abc, model-spec hash def)');
+    const published = (promoted: boolean, reason: string) => ({ version: 'v2', modelUri: 's3://b/m', reportKey: 'k', promotion: { promoted, reason, challengerAccuracy: 0.9, testImages: 600 }, seconds: 1 });
     expect(runOutcome({ ...base, result: { ...result, status: 'completed', published: published(true, '90.00% beats v1') } })).toBe('promoted: 90.00% beats v1');
     expect(runOutcome({ ...base, result: { ...result, status: 'completed', published: published(false, 'kept v1') } })).toBe('not promoted: kept v1');
     expect(runOutcome({ ...base, status: 'FAILED', failure: 'DataError: bad.png' })).toBe('FAILED: DataError: bad.png');
@@ -174,7 +174,19 @@ describe('outcomes and views', () => {
     expect(renderSchedule({ ...info, paused: false }, [])).toContain('  recent runs: none yet');
     expect(renderScheduleList([])).toEqual(['no schedules']);
     expect(renderScheduleList([{ id: 'graft-shirts', pipeline: 'shirts', timing: 'every 6h', paused: false }])[1])
-      .toBe('graft-shirts  shirts    every 6h  active  -');
+      .toBe('graft-shirts  shirts    every 6h  active  -         -');
+  });
+
+  it('lists each schedule with its latest run’s outcome: both accuracies on the same images and the margin', () => {
+    const outcome = "promoted: 91.20% vs shirts-sched-1's 90.10% on the same 600 test images: +1.10 points, more than the margin of 0.95 points (95% confidence)";
+    expect(renderScheduleList([
+      { id: 'graft-shirts', pipeline: 'shirts', timing: 'every 6h', paused: false, nextRun: new Date('2027-01-01T06:00:00Z'), lastRun: { runId: 'shirts-sched-2', outcome } },
+      { id: 'graft-coats', pipeline: 'coats', timing: 'every 1d', paused: true },
+    ])).toEqual([
+      'ID            PIPELINE  WHEN      STATE   NEXT RUN              LAST RUN',
+      `graft-shirts  shirts    every 6h  active  2027-01-01T06:00:00Z  ${outcome}`,
+      'graft-coats   coats     every 1d  paused  -                     -',
+    ]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Evaluation, StageName, StageResult } from '../../../activities/contracts';
+import type { Evaluation, PublishInput, SkippedImages, StageName, StageResult } from '../../../activities/contracts';
 import { definePipeline } from '../../../pipelines/define';
 import type { PipelineInput } from '../../../pipelines/schema';
 import { runStagePlan, type PlanActivities, type PlanExecutor } from '../../../workflows/stage-plan';
@@ -51,7 +51,7 @@ describe('the stage plan', () => {
     const calls: string[] = [];
     const stages: [StageName, number][] = [];
     const acts = fakeActivities(calls);
-    const ctx = { runId: 'r', pipeline: 'plan', specHash: 'h', noCache: false, heartbeatSeconds: 60 };
+    const ctx = { runId: 'r', pipeline: 'plan', specHash: 'h', modelSpecHash: 'm', noCache: false, heartbeatSeconds: 60 };
     const result = await runStagePlan({ spec: spec({ fineTune: { topLayers: 4 } }), ctx, cpu: acts, gpu: acts }, executor(stages), () => []);
     // 2 train shards + 2 augmented + 1 validation + 1 test are extracted.
     expect(stages).toEqual([['ingest', 1], ['augment', 2], ['base', 1], ['extract', 6], ['train-head', 1], ['fine-tune', 1], ['evaluate', 2]]);
@@ -62,10 +62,46 @@ describe('the stage plan', () => {
   it('retrain: train on images, evaluate, publish; no base and no extraction', async () => {
     const stages: [StageName, number][] = [];
     const acts = fakeActivities([]);
-    const ctx = { runId: 'r', pipeline: 'plan', specHash: 'h', noCache: false, heartbeatSeconds: 60 };
+    const ctx = { runId: 'r', pipeline: 'plan', specHash: 'h', modelSpecHash: 'm', noCache: false, heartbeatSeconds: 60 };
     const result = await runStagePlan({ spec: spec({ mode: 'retrain', base: { architecture: 'small-cnn' } }), ctx, cpu: acts, gpu: acts, publish: false }, executor(stages), () => []);
     expect(stages).toEqual([['ingest', 1], ['augment', 2], ['train', 1], ['evaluate', 1]]);
     expect(result.published).toBeUndefined();
+  });
+
+  it('carries the count and the first few skipped images to the executor, the result and the report', async () => {
+    const acts = fakeActivities([]);
+    const skipped = Array.from({ length: 7 }, (_, i) => `/d/a/${i}.png: cannot decode image (Invalid PNG)`);
+    const ingest = acts.ingest;
+    acts.ingest = async (input) => ({ ...(await ingest(input)), skipped });
+    const publish = acts.publish;
+    const published: PublishInput[] = [];
+    acts.publish = async (input) => { published.push(input); return publish(input); };
+    const seen: SkippedImages[] = [];
+    const run = { ...executor([]), skippedImages: (s: SkippedImages) => void seen.push(s) };
+    const ctx = { runId: 'r', pipeline: 'plan', specHash: 'h', modelSpecHash: 'm', noCache: false, heartbeatSeconds: 60 };
+    const result = await runStagePlan({ spec: spec({}), ctx, cpu: acts, gpu: acts }, run, () => []);
+    const expected = { count: 7, first: skipped.slice(0, 5) };
+    expect(seen).toEqual([expected]);
+    expect(result.skippedImages).toEqual(expected);
+    expect(published[0]!.skippedImages).toEqual(expected);
+    // None skipped: nothing said.
+    const clean = await runStagePlan({ spec: spec({}), ctx, cpu: fakeActivities([]), gpu: fakeActivities([]) }, run, () => []);
+    expect(clean.skippedImages).toBeUndefined();
+    expect(seen).toHaveLength(1);
+  });
+
+  it('hands publish the test images and the evaluate entry of the published model, so the champion is judged on them', async () => {
+    const acts = fakeActivities([]);
+    let evaluations = 0;
+    const published: PublishInput[] = [];
+    const spied: PlanActivities = {
+      ...acts,
+      evaluate: async (input) => ({ ...(await acts.evaluate(input)), key: `evaluate-${++evaluations}` }),
+      publish: async (input) => { published.push(input); return acts.publish(input); },
+    };
+    const ctx = { runId: 'r', pipeline: 'plan', specHash: 'h', modelSpecHash: 'm', noCache: false, heartbeatSeconds: 60 };
+    await runStagePlan({ spec: spec({ fineTune: { topLayers: 4 } }), ctx, cpu: spied, gpu: spied }, executor([]), () => []);
+    expect(published[0]!.heldOut).toEqual({ images: [shard('ingest', 'test-0')], evaluateKey: 'evaluate-2' });
   });
 
   it('is the only place the stage order lives: the workflow and the direct runner call it and no activity themselves', () => {
