@@ -64,7 +64,7 @@ export function createPublishActivity(env: StageEnv) {
     const champion = await readChampion(env.store, spec.name);
     // The champion is judged on this run's test images: its own run's accuracy counted other ones.
     const paired = champion && champion.version !== version ? await judgeChampion({
-      store: env.store, cache: env.cache, pipeline: spec.name, heldOut: input.heldOut, classNames: input.classNames,
+      store: env.store, cache: env.cache, pipeline: spec.name, championVersion: champion.version, heldOut: input.heldOut, classNames: input.classNames,
       inference: {
         batchSize: JUDGE_BATCH,
         onBatch: async (done, total) => {

@@ -79,7 +79,13 @@ function installQuietRuntime(): void {
   runtimeInstalled = true;
   const level = (process.env.GRAFT_LOG_LEVEL || 'WARN').toUpperCase() as LogLevel;
   try {
-    Runtime.install({ logger: new GraftWorkerLogger(level) });
+    // Core's own (Rust) log lines are forwarded to this logger too, so that they
+    // go to stderr with the rest: by default core prints them to stdout, which
+    // would break `--json` output such as `graft demo --json`.
+    Runtime.install({
+      logger: new GraftWorkerLogger(level),
+      telemetryOptions: { logging: { filter: { core: level, other: 'ERROR' }, forward: {} } },
+    });
   } catch {
     // Already installed by the embedding program: keep its logger.
   }

@@ -9,6 +9,7 @@ import { predictClasses, type ArraySource, type InferenceOptions } from '../mode
 import { loadPublishedModel, prepareImages } from '../models/predict';
 import type { StageCache } from '../store/cache';
 import type { CacheWriter } from '../store/cache-writer';
+import { cacheKey } from '../store/cache-key';
 import { decodeNpy, encodeNpy } from '../store/npy';
 import type { ObjectStore } from '../store/object-store';
 import { pairedCounts, type PairedCounts } from './champion';
@@ -70,6 +71,8 @@ export interface JudgeChampionInput {
   readonly store: ObjectStore;
   readonly cache: StageCache;
   readonly pipeline: string;
+  /** The version that is `current` (the champion's). */
+  readonly championVersion: string;
   /** The challenger's test images (ingest shards) and its evaluate entry. */
   readonly heldOut: { readonly images: readonly ShardLocation[]; readonly evaluateKey: string };
   /** The challenger's class names: the test labels index into them. */
@@ -77,16 +80,37 @@ export interface JudgeChampionInput {
   readonly inference: InferenceOptions;
 }
 
-/** Runs the current model of `pipeline` over the challenger's test images and pairs its per-image outcomes with the challenger's. */
+/** Cache stage of a champion's predictions on a set of test images. */
+const JUDGE_STAGE = 'judge';
+
+/**
+ * Runs the current model of `pipeline` (version `championVersion`) over the
+ * challenger's test images and pairs its per-image outcomes with the
+ * challenger's. The champion's predictions are cached under (its version,
+ * the test shards, the class names), so an unchanged re-run does not run it again.
+ */
 export async function judgeChampion(input: JudgeChampionInput): Promise<PairedCounts> {
   const { input: images, classes } = await readShardsAsOne(input.cache, input.heldOut.images);
   const challenger = await readPredictions(input.cache, input.heldOut.evaluateKey);
-  const uri = `s3://${input.store.bucket}/${modelsPrefix(input.pipeline)}/current/model.json`;
-  const champion = await loadPublishedModel(uri, { store: input.store });
-  try {
-    const predicted = await predictImageClasses(champion.model, images, input.inference);
-    return pairedCounts(classes, challenger, predicted.map(classIndexMap(champion.classNames, input.classNames)));
-  } finally {
-    champion.model.dispose();
+  const key = cacheKey({
+    stage: JUDGE_STAGE, config: { classNames: input.classNames },
+    upstream: [input.pipeline, input.championVersion, ...input.heldOut.images.map((s) => `${s.stage}/${s.key}/${s.name}`)], codeVersion: 'judge/1',
+  });
+  const cached = await input.cache.lookup(JUDGE_STAGE, key, { onMiss: () => undefined });
+  let predicted: Int32Array;
+  if (cached) {
+    predicted = decodeNpy(await input.cache.read(JUDGE_STAGE, key, PREDICTIONS_FILE, cached), PREDICTIONS_FILE).data as Int32Array;
+  } else {
+    const uri = `s3://${input.store.bucket}/${modelsPrefix(input.pipeline)}/current/model.json`;
+    const champion = await loadPublishedModel(uri, { store: input.store });
+    try {
+      predicted = (await predictImageClasses(champion.model, images, input.inference)).map(classIndexMap(champion.classNames, input.classNames));
+    } finally {
+      champion.model.dispose();
+    }
+    const writer = input.cache.writer(JUDGE_STAGE, key);
+    await writePredictions(writer, predicted);
+    await writer.commit();
   }
+  return pairedCounts(classes, challenger, predicted);
 }

@@ -76,12 +76,16 @@ describe('judgeChampion', () => {
     await savePublishedModel(champion, 's3://graft/models/shirts/current/model.json', { classNames: ['bright', 'dark'] }, store);
     champion.dispose();
 
-    const counts = await judgeChampion({
-      store, cache, pipeline: 'shirts', classNames: ['dark', 'bright'], inference: { batchSize: 2 },
+    const judge = () => judgeChampion({
+      store, cache, pipeline: 'shirts', championVersion: 'v1', classNames: ['dark', 'bright'], inference: { batchSize: 2 },
       heldOut: { images: ['test-00000', 'test-00001'].map((name) => ({ stage: 'ingest', key: 'ik', name })), evaluateKey: 'ek' },
     });
+    const counts = await judge();
     // The champion goes by brightness: right on all but the mislabelled third image. The challenger
     // predicts [bright, bright, dark, dark, dark]: right on the first, third and fourth.
     expect(counts).toEqual({ images: 5, challengerRight: 3, championRight: 4, onlyChallenger: 1, onlyChampion: 2 });
+    // Judged again on the same images: the champion's predictions come from the cache, not from running it.
+    await store.removePrefix('models/shirts/current/');
+    expect(await judge()).toEqual(counts);
   });
 });
