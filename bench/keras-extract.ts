@@ -1,22 +1,34 @@
 /**
  * (a) Feature-extraction throughput of a frozen base, Graft vs Keras, on the
  * same Fashion-MNIST images at the same batch size: VGG16 at 32×32×3 and
- * small-cnn at 28×28×1, random weights. Graft is timed through both of its
- * paths, `extractFeatures` (layer apply per batch, what the library offers)
- * and `model.predict`; Keras through `model.predict`.
+ * small-cnn at 28×28×1 with random weights, and EfficientNet-Lite0 with its
+ * ImageNet weights on both sides (Keras builds the same network from the same
+ * converted file, bench/python/efficientnet_lite.py), 28×28×1 images resized
+ * to 224 in the model; the two sides' features are compared. Graft is timed
+ * through both of its paths, `extractFeatures` (layer apply per batch, what
+ * the library offers) and `model.predict`; Keras through `model.predict`.
+ * Then the cost of EfficientNet-Lite0's input size: Graft's extraction rate
+ * at each `inputSize` on the same images.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as tf from '@tensorflow/tfjs-node';
 import { buildBase } from '../lib/models/build-base';
+import { weightsDir } from '../lib/models/bases/imagenet-weights';
 import { extractFeatures } from '../lib/models/features';
 import type { Architecture } from '../lib/models/types';
+import { decodeNpy } from '../lib/store/npy';
 import type { BenchOptions, PeerInfo } from './util';
 import { fashionImages, median, randomizeWeights, runPeer, scratchDir, timed, toInputTensor, writeNpy } from './util';
 
 export interface ExtractRow {
   readonly arch: Architecture;
+  /** The images' shape, what the model takes. */
   readonly inputShape: readonly [number, number, number];
+  /** The side the network runs at (the model resizes to it); null: the images' own. */
+  readonly inputSize: number | null;
+  /** imagenet: the same converted weights on both sides; random: each side draws its own. */
+  readonly weights: 'random' | 'imagenet';
   readonly images: number;
   readonly batchSize: number;
   /** Median over repetitions. */
@@ -25,10 +37,36 @@ export interface ExtractRow {
   readonly kerasImagesPerSecond: number;
   /** Graft (extractFeatures) ÷ Keras: above 1 means Graft is faster. */
   readonly ratio: number;
+  /** With the same weights: max |Graft − Keras| over the features of the first `featureImages` images; null for random weights. */
+  readonly featureMaxAbsDiff: number | null;
+  /** Max |Keras feature| over the same images: the scale the difference is read against. */
+  readonly featureMaxAbs: number | null;
+  readonly featureImages: number | null;
+}
+
+/** Graft's extraction at one `inputSize` of the size sweep. */
+export interface InputSizeRow {
+  readonly inputSize: number;
+  /** Median over repetitions. */
+  readonly imagesPerSecond: number;
+  readonly secondsPer1000Images: number;
+  /** Time per image ÷ that at 224 (the pretrained side). */
+  readonly costRelativeTo224: number;
+}
+
+export interface InputSizeSweep {
+  readonly arch: Architecture;
+  readonly weights: 'imagenet';
+  readonly inputShape: readonly [number, number, number];
+  readonly images: number;
+  readonly batchSize: number;
+  readonly reps: number;
+  readonly rows: InputSizeRow[];
 }
 
 export interface ExtractBenchResult {
   readonly rows: ExtractRow[];
+  readonly inputSizes: InputSizeSweep;
   readonly reps: number;
   readonly peer: PeerInfo;
 }
@@ -38,12 +76,80 @@ interface PeerExtract {
   readonly peer: PeerInfo;
 }
 
-const CASES: readonly { arch: Architecture; size: number; channels: 1 | 3; full: number; quick: number }[] = [
-  { arch: 'small-cnn', size: 28, channels: 1, full: 4096, quick: 256 },
-  { arch: 'vgg16', size: 32, channels: 3, full: 320, quick: 32 },
+interface ExtractCase {
+  readonly arch: Architecture;
+  /** Side and channels of the images (what ingest makes). */
+  readonly size: number;
+  readonly channels: 1 | 3;
+  readonly full: number;
+  readonly quick: number;
+  readonly weights: 'random' | 'imagenet';
+  /** The side the network runs at, where it resizes in the model. */
+  readonly inputSize?: number;
+}
+
+const CASES: readonly ExtractCase[] = [
+  { arch: 'small-cnn', size: 28, channels: 1, full: 4096, quick: 256, weights: 'random' },
+  { arch: 'vgg16', size: 32, channels: 3, full: 320, quick: 32, weights: 'random' },
+  { arch: 'efficientnet-lite0', size: 28, channels: 1, full: 512, quick: 32, weights: 'imagenet', inputSize: 224 },
 ];
 
+/** EfficientNet-Lite0's input sizes timed (Graft only), on the EfficientNet case's images. */
+const SWEEP_SIZES = [96, 128, 160, 224, 260] as const;
+const SWEEP_REFERENCE = 224;
+/** Repetitions of the sweep in a full run (about 20 s each at 512 images): its ratios between sizes are the point. */
+const SWEEP_REPS = 5;
+/** Images whose features are compared, Graft vs Keras. */
+const COMPARED_IMAGES = 64;
+
 export const EXTRACT_BATCH = 64;
+
+/** A frozen EfficientNet-Lite0 with its ImageNet weights, running at `inputSize`. */
+function imagenetBase(arch: Architecture, shape: readonly [number, number, number], inputSize: number): Promise<tf.LayersModel> {
+  return buildBase({ architecture: arch, weights: 'imagenet', inputShape: shape, inputSize }, 'transfer');
+}
+
+/** Max |a − b| and max |b| of Graft's features `a` against Keras's saved ones. */
+async function compareFeatures(a: tf.Tensor, kerasFile: string): Promise<{ maxAbsDiff: number; maxAbs: number }> {
+  const keras = decodeNpy(fs.readFileSync(kerasFile), kerasFile);
+  if (keras.shape.join(',') !== a.shape.join(',')) throw new Error(`features: Graft ${a.shape.join('×')}, Keras ${keras.shape.join('×')}`);
+  const ours = await a.data();
+  let maxAbsDiff = 0;
+  let maxAbs = 0;
+  keras.data.forEach((v: number, i: number) => {
+    maxAbsDiff = Math.max(maxAbsDiff, Math.abs(ours[i]! - v));
+    maxAbs = Math.max(maxAbs, Math.abs(v));
+  });
+  return { maxAbsDiff, maxAbs };
+}
+
+/**
+ * Graft's extraction rate at each of SWEEP_SIZES on the same images, the
+ * sizes interleaved within each repetition (in alternating order) so a change
+ * of load on the shared machine weighs on all of them.
+ */
+async function inputSizeSweep(c: ExtractCase, x: tf.Tensor4D, shape: readonly [number, number, number], reps: number): Promise<InputSizeSweep> {
+  const bases: tf.LayersModel[] = [];
+  const rates: number[][] = SWEEP_SIZES.map(() => []);
+  try {
+    for (const size of SWEEP_SIZES) bases.push(await imagenetBase(c.arch, shape, size));
+    for (let r = 0; r < reps; r++) {
+      const order = SWEEP_SIZES.map((_, i) => i);
+      if (r % 2 === 1) order.reverse();
+      for (const i of order) rates[i]!.push(await graftExtractRate(bases[i]!, x, EXTRACT_BATCH, 'apply'));
+    }
+  } finally {
+    bases.forEach((b) => b.dispose());
+  }
+  const perSecond = rates.map((r) => median(r));
+  const reference = perSecond[SWEEP_SIZES.indexOf(SWEEP_REFERENCE)]!;
+  return {
+    arch: c.arch, weights: 'imagenet', inputShape: shape, images: x.shape[0], batchSize: EXTRACT_BATCH, reps,
+    rows: SWEEP_SIZES.map((inputSize, i) => ({
+      inputSize, imagesPerSecond: perSecond[i]!, secondsPer1000Images: 1000 / perSecond[i]!, costRelativeTo224: reference / perSecond[i]!,
+    })),
+  };
+}
 
 /** Builds a frozen base of `arch` with random weights, as the pipeline's base stage does. */
 export async function frozenBase(arch: Architecture, shape: readonly [number, number, number]): Promise<tf.LayersModel> {
@@ -71,13 +177,15 @@ export async function benchKerasExtract(options: BenchOptions = {}): Promise<Ext
   const reps = quick ? 1 : 3;
   const dir = scratchDir('extract');
   const rows: ExtractRow[] = [];
+  let sweep: InputSizeSweep | undefined;
   let peer: PeerInfo | undefined;
   try {
     for (const c of CASES) {
       const set = fashionImages(quick ? c.quick : c.full, c.size, c.channels);
       const n = set.labels.length;
       const file = writeNpy(path.join(dir, `${c.arch}.npy`), set.images, [n, ...set.shape]);
-      const base = await frozenBase(c.arch, set.shape);
+      const pretrained = c.weights === 'imagenet';
+      const base = pretrained ? await imagenetBase(c.arch, set.shape, c.inputSize!) : await frozenBase(c.arch, set.shape);
       const x = toInputTensor(set);
       const apply: number[] = [];
       const predict: number[] = [];
@@ -88,12 +196,29 @@ export async function benchKerasExtract(options: BenchOptions = {}): Promise<Ext
         }
       };
       let keras: Awaited<ReturnType<typeof runPeer<PeerExtract>>>;
+      let agreement: { maxAbsDiff: number; maxAbs: number; images: number } | null = null;
       try {
         // Graft's repetitions before and after Keras's: a change of load on the shared machine
         // during the measurement then weighs on both sides, not on one.
         await graftReps();
-        keras = await runPeer<PeerExtract>('extract.py', { arch: c.arch, images: file, batch: EXTRACT_BATCH, reps });
+        const featuresFile = path.join(dir, `${c.arch}-keras-features.npy`);
+        const pretrainedArgs: Record<string, string | number> = pretrained
+          ? { weights: path.join(weightsDir(), c.arch, 'weights.safetensors'), size: c.inputSize!, 'features-out': featuresFile }
+          : {};
+        keras = await runPeer<PeerExtract>('extract.py', { arch: c.arch, images: file, batch: EXTRACT_BATCH, reps, ...pretrainedArgs });
         await graftReps();
+        if (pretrained) {
+          const compared = Math.min(COMPARED_IMAGES, n);
+          const head = x.slice(0, compared);
+          const features = await extractFeatures(base, head, EXTRACT_BATCH);
+          head.dispose();
+          try {
+            agreement = { ...(await compareFeatures(features, featuresFile)), images: compared };
+          } finally {
+            features.dispose();
+          }
+          sweep = await inputSizeSweep(c, x, set.shape, quick ? 1 : SWEEP_REPS);
+        }
       } finally {
         x.dispose();
         base.dispose();
@@ -101,13 +226,14 @@ export async function benchKerasExtract(options: BenchOptions = {}): Promise<Ext
       peer = keras.peer;
       const graft = median(apply);
       rows.push({
-        arch: c.arch, inputShape: set.shape, images: n, batchSize: EXTRACT_BATCH,
+        arch: c.arch, inputShape: set.shape, inputSize: c.inputSize ?? null, weights: c.weights, images: n, batchSize: EXTRACT_BATCH,
         graftApplyImagesPerSecond: graft, graftPredictImagesPerSecond: median(predict),
         kerasImagesPerSecond: keras.imagesPerSecond, ratio: graft / keras.imagesPerSecond,
+        featureMaxAbsDiff: agreement?.maxAbsDiff ?? null, featureMaxAbs: agreement?.maxAbs ?? null, featureImages: agreement?.images ?? null,
       });
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  return { rows, reps, peer: peer! };
+  return { rows, inputSizes: sweep!, reps, peer: peer! };
 }

@@ -13,11 +13,13 @@ import tensorflow as tf
 import keras
 
 
-def parse(spec):
-    """spec: {name: type}; every option is required and passed as --name value."""
+def parse(spec, optional=None):
+    """spec: {name: type}, required options passed as --name value; optional: the same, default None."""
     parser = argparse.ArgumentParser()
     for name, kind in spec.items():
         parser.add_argument(f"--{name}", type=kind, required=True)
+    for name, kind in (optional or {}).items():
+        parser.add_argument(f"--{name}", type=kind, default=None)
     return parser.parse_args()
 
 
@@ -59,11 +61,15 @@ def small_cnn(input_shape):
     return keras.Model(inputs, x, name="small_cnn")
 
 
-def base_model(arch, input_shape):
+def base_model(arch, input_shape, weights=None, size=None):
+    """weights (a safetensors path) and size (the side the network runs at) are for EfficientNet-Lite only."""
     if arch == "small-cnn":
         return small_cnn(input_shape)
     if arch == "vgg16":
         return keras.applications.VGG16(include_top=False, weights=None, input_shape=input_shape)
+    if arch.startswith("efficientnet-lite"):
+        from efficientnet_lite import efficientnet_lite
+        return efficientnet_lite(arch, input_shape, weights, size)
     raise SystemExit(f"unknown architecture {arch}")
 
 
