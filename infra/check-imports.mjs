@@ -7,10 +7,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
 const ts = createRequire(import.meta.url)('typescript');
 // The repository, or the folder given (the checker's own test points it at a made-up tree).
-const root = path.resolve(process.argv[2] ?? path.join(path.dirname(new URL(import.meta.url).pathname), '..'));
+const root = path.resolve(process.argv[2] ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '..'));
 const RANK = { lib: 0, pipelines: 1, activities: 2, workflows: 3, runtime: 4, infra: 4, cli: 5, bench: 5, 'index.ts': 5, test: 6 };
 const SKIP = new Set(['node_modules', 'dist', '.git', 'coverage']);
 

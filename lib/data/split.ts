@@ -39,7 +39,8 @@ export function imageDraw(pixels: Uint8Array, seed: number): ImageDraw {
  * Splits per image: an image's place is a hash of its pixels and the seed,
  * so it never depends on the other images. Growing a dataset therefore
  * never moves an image between splits, and a retrained model's test images
- * were never a training image of the model it replaces. Each class goes to
+ * were never a training image of the model it replaces (while the split
+ * settings stay the same). Each class goes to
  * validation and test with the same probabilities (stratified in
  * expectation; the counts are approximate).
  *

@@ -101,7 +101,8 @@ export async function judgeChampion(input: JudgeChampionInput): Promise<PairedCo
   if (cached) {
     predicted = decodeNpy(await input.cache.read(JUDGE_STAGE, key, PREDICTIONS_FILE, cached), PREDICTIONS_FILE).data as Int32Array;
   } else {
-    const uri = `s3://${input.store.bucket}/${modelsPrefix(input.pipeline)}/current/model.json`;
+    // The champion's own version folder, which never changes: `current/` may be mid-promotion by another run.
+    const uri = `s3://${input.store.bucket}/${modelsPrefix(input.pipeline)}/${input.championVersion}/model.json`;
     const champion = await loadPublishedModel(uri, { store: input.store });
     try {
       predicted = (await predictImageClasses(champion.model, images, input.inference)).map(classIndexMap(champion.classNames, input.classNames));

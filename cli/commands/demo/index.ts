@@ -111,7 +111,7 @@ const options = {
  * worker, then at each label budget transfers the ImageNet EfficientNet-Lite0
  * to all ten Fashion-MNIST classes (frozen base, then fine-tuned at the
  * smallest budget) and trains a small CNN from scratch on the same labels;
- * all are judged on the same 2000 held-out images.
+ * all are judged on the same held-out images (about 2,100).
  */
 export const demoCommand: Command = {
   name: 'demo',

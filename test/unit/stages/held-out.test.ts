@@ -73,7 +73,7 @@ describe('judgeChampion', () => {
     expect(Array.from(await readPredictions(cache, 'ek'))).toEqual([1, 1, 0, 0, 0]);
 
     const champion = brightnessModel();
-    await savePublishedModel(champion, 's3://graft/models/shirts/current/model.json', { classNames: ['bright', 'dark'] }, store);
+    await savePublishedModel(champion, 's3://graft/models/shirts/v1/model.json', { classNames: ['bright', 'dark'] }, store);
     champion.dispose();
 
     const judge = () => judgeChampion({
@@ -85,7 +85,7 @@ describe('judgeChampion', () => {
     // predicts [bright, bright, dark, dark, dark]: right on the first, third and fourth.
     expect(counts).toEqual({ images: 5, challengerRight: 3, championRight: 4, onlyChallenger: 1, onlyChampion: 2 });
     // Judged again on the same images: the champion's predictions come from the cache, not from running it.
-    await store.removePrefix('models/shirts/current/');
+    await store.removePrefix('models/shirts/v1/');
     expect(await judge()).toEqual(counts);
   });
 });
