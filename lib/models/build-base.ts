@@ -3,7 +3,7 @@ import { ModelError } from '../errors';
 import { guardFrozenBatchNorm } from './batchnorm-guard';
 import { buildArchitecture } from './bases/build-architecture';
 import { defaultWeights } from './bases/catalog';
-import { EFFICIENTNET_LITE, type EfficientNetLite } from './bases/efficientnet-lite';
+import { EFFICIENTNET_LITE, isEfficientNetLite, type EfficientNetLite } from './bases/efficientnet-lite';
 import { assignEfficientNetLiteWeights, readImagenetWeights, readWeightsSource, type WeightsSource } from './bases/imagenet-weights';
 import { cutModel } from './cut';
 import { setModelTrainable } from './freeze';
@@ -49,9 +49,8 @@ export async function baseWeightsSource(base: BaseSpec, mode: BaseMode = 'transf
 }
 
 function pretrainedVariant(architecture: string): EfficientNetLite {
-  const variant = EFFICIENTNET_LITE.find((v) => v === architecture);
-  if (!variant) throw new ModelError(`${architecture} has no ImageNet weights; ${EFFICIENTNET_LITE.join(', ')} have`);
-  return variant;
+  if (isEfficientNetLite(architecture)) return architecture;
+  throw new ModelError(`${architecture} has no ImageNet weights; ${EFFICIENTNET_LITE.join(', ')} have`);
 }
 
 async function buildBuiltIn(base: BaseSpec, mode: BaseMode, opts: ModelIOOptions & ArchitectureOptions): Promise<tf.LayersModel> {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-node';
-import { EFFICIENTNET_LITE, efficientNetLite, efficientNetLiteContract, type EfficientNetLite } from './bases/efficientnet-lite';
+import { efficientNetLite, efficientNetLiteContract, isEfficientNetLite, type EfficientNetLite } from './bases/efficientnet-lite';
 import { assignEfficientNetLiteWeights, imagenetClassNames, readImagenetWeights, type WeightsSource } from './bases/imagenet-weights';
 import { ModelError } from '../errors';
 import { outputRows, runInferenceSync } from './features';
@@ -20,9 +20,7 @@ export interface ClassScore {
   readonly probability: number;
 }
 
-export function isEfficientNetLite(name: string): name is EfficientNetLite {
-  return (EFFICIENTNET_LITE as readonly string[]).includes(name);
-}
+export { isEfficientNetLite };
 
 export async function loadImagenetClassifier(variant: EfficientNetLite = 'efficientnet-lite0'): Promise<ImagenetClassifier> {
   const { size } = efficientNetLiteContract(variant);

@@ -6,6 +6,10 @@ import { checkInputShape, initOverrides, type ArchitectureOptions } from './inpu
 export const EFFICIENTNET_LITE = ['efficientnet-lite0', 'efficientnet-lite1', 'efficientnet-lite2'] as const;
 export type EfficientNetLite = (typeof EFFICIENTNET_LITE)[number];
 
+export function isEfficientNetLite(name: string): name is EfficientNetLite {
+  return (EFFICIENTNET_LITE as readonly string[]).includes(name);
+}
+
 /** Width and depth multipliers and the input side each variant was trained at. */
 const SCALING: Record<EfficientNetLite, { width: number; depth: number; size: number }> = {
   'efficientnet-lite0': { width: 1.0, depth: 1.0, size: 224 },
