@@ -144,7 +144,7 @@ export const demoCommand: Command = {
         reportKey ??= transferred.published?.reportKey;
       }
       if (values.json) {
-        io.out(JSON.stringify({ rows }, null, 2));
+        io.out(JSON.stringify({ rows, seconds: (Date.now() - started) / 1000 }, null, 2));
         return 0;
       }
       io.out('');
