@@ -188,6 +188,28 @@ export function randomizeWeights(model: tf.LayersModel, seed = 1): void {
   });
 }
 
+/**
+ * A benchmark's one figure against its goal (issue 16): BENCHMARKS.md shows
+ * every record's headline in one table, so each is comparable at a glance.
+ */
+export interface Headline {
+  /** The measured figure, e.g. 0.03 for a 3 % overhead or 1.6 for 1.6 × Keras. */
+  readonly value: number;
+  /** The figure the goal asks for, in the same unit. */
+  readonly goal: number;
+  /** Whether the goal is met by a value at or below (`lower`) or at or above (`higher`) `goal`. */
+  readonly better: 'lower' | 'higher';
+  /** How `value` and `goal` read, e.g. 'fraction' or '× Keras'. */
+  readonly unit: string;
+  /** One line: what was measured against what. */
+  readonly what: string;
+}
+
+/** Whether a headline's value meets its goal. */
+export function headlineMet(h: Headline): boolean {
+  return h.better === 'lower' ? h.value <= h.goal : h.value >= h.goal;
+}
+
 /** What bench/results/<name>.json holds (`name` is one of bench/run.ts's BENCHMARKS). */
 export interface BenchRecord<R = unknown> {
   readonly name: string;
@@ -198,5 +220,7 @@ export interface BenchRecord<R = unknown> {
   readonly loadAtStart?: number;
   readonly seconds: number;
   readonly machine: MachineInfo;
+  /** The benchmark's figure against its goal; absent on records from before the goals. */
+  readonly headline?: Headline;
   readonly result: R;
 }
