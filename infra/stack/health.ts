@@ -33,3 +33,23 @@ export async function waitUntil(check: () => Promise<boolean>, timeoutMs: number
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
+
+/**
+ * How many partitions the server gives an activity task queue (1 on a dev
+ * server Graft started; 4 on one started with Temporal's defaults), or
+ * undefined when it cannot say.
+ */
+export async function temporalTaskQueuePartitions(address: string, namespace = 'default'): Promise<number | undefined> {
+  let connection: Connection | undefined;
+  try {
+    connection = await Connection.connect({ address, connectTimeout: 2_000 });
+    const response = await connection.workflowService.listTaskQueuePartitions({
+      namespace, taskQueue: { name: 'graft-partition-probe' },
+    });
+    return response.activityTaskQueuePartitions?.length;
+  } catch {
+    return undefined;
+  } finally {
+    await connection?.close().catch(() => undefined);
+  }
+}

@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { minioHealthy, temporalHealthy, waitUntil } from './health';
+import { minioHealthy, temporalHealthy, temporalTaskQueuePartitions, waitUntil } from './health';
 import type { ManagedProcess } from './processes';
 import { isAlive, readPid, startDetached, stopProcessGroup } from './processes';
 import type { StackConfig } from './config';
@@ -47,22 +47,39 @@ function checkHealth(config: StackConfig, name: ComponentName): Promise<boolean>
   return name === 'temporal' ? temporalHealthy(addresses.temporal) : minioHealthy(addresses.s3Endpoint);
 }
 
+/**
+ * The dev server's dynamic config for one machine. One task-queue partition:
+ * with the default four, a worker with one activity slot polls one partition
+ * while its next task waits on another, which cost 1–2 s between activities.
+ * Eager activity dispatch lets a workflow task hand its next activity straight
+ * to the worker that completed it, skipping the matching round trip.
+ */
+export const DEV_SERVER_DYNAMIC_CONFIG: Readonly<Record<string, string>> = {
+  'matching.numTaskqueueReadPartitions': '1',
+  'matching.numTaskqueueWritePartitions': '1',
+  'system.enableActivityEagerExecution': 'true',
+};
+
+/** The `temporal server start-dev` arguments for `config`. */
+export function temporalDevArgs(config: StackConfig): string[] {
+  const args = [
+    'server', 'start-dev',
+    '--db-filename', path.join(config.stateDir, 'temporal', 'temporal.sqlite'),
+    '--ip', config.host,
+    '--port', String(config.temporal.port),
+    '--ui-port', String(config.temporal.uiPort),
+    '--log-level', 'warn',
+  ];
+  for (const [key, value] of Object.entries(DEV_SERVER_DYNAMIC_CONFIG)) args.push('--dynamic-config-value', `${key}=${value}`);
+  if (config.temporal.headless) args.push('--headless');
+  for (const namespace of config.temporal.namespaces) args.push('--namespace', namespace);
+  return args;
+}
+
 function launch(config: StackConfig, name: ComponentName): number {
   const proc = managed(config, name);
   const host = config.host;
-  if (name === 'temporal') {
-    const args = [
-      'server', 'start-dev',
-      '--db-filename', path.join(config.stateDir, 'temporal', 'temporal.sqlite'),
-      '--ip', host,
-      '--port', String(config.temporal.port),
-      '--ui-port', String(config.temporal.uiPort),
-      '--log-level', 'warn',
-    ];
-    if (config.temporal.headless) args.push('--headless');
-    for (const namespace of config.temporal.namespaces) args.push('--namespace', namespace);
-    return startDetached(proc, binary(config, 'temporal'), args, process.env);
-  }
+  if (name === 'temporal') return startDetached(proc, binary(config, 'temporal'), temporalDevArgs(config), process.env);
   const env = {
     ...process.env,
     MINIO_ROOT_USER: config.minio.accessKey,
@@ -90,6 +107,7 @@ export async function startStack(config: StackConfig = stackConfigFromEnv(), say
   await Promise.all(names.map(async (name) => {
     if (await checkHealth(config, name)) {
       say(`${name}: already running, reused`);
+      if (name === 'temporal') await warnOnPartitions(config, say);
       return;
     }
     const proc = managed(config, name);
@@ -106,6 +124,14 @@ export async function startStack(config: StackConfig = stackConfigFromEnv(), say
     say(`${name}: healthy`);
   }));
   return stackStatus(config);
+}
+
+/** A reused server started without Graft's dynamic config stalls between activities: say how to fix it. */
+async function warnOnPartitions(config: StackConfig, say: Say): Promise<void> {
+  const partitions = await temporalTaskQueuePartitions(stackAddresses(config).temporal);
+  if (partitions !== undefined && partitions > 1) {
+    say(`temporal: this server splits each task queue into ${partitions} partitions, which adds seconds between activities on one machine; \`graft dev down && graft dev up\` restarts it with one (if Graft started it)`);
+  }
 }
 
 /** Stops the servers Graft started; servers someone else started are left alone. */

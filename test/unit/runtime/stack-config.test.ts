@@ -1,4 +1,5 @@
 import { stackAddresses, stackConfigFromEnv } from '../../../infra/stack/config';
+import { temporalDevArgs } from '../../../infra/stack';
 import { parseQueueKinds } from '../../../cli/commands/worker';
 import { newRunId } from '../../../runtime/runs';
 import { defaultShardSize } from '../../../workflows/stage-plan';
@@ -36,4 +37,16 @@ test('shards hold 2048 small images and fewer large ones', () => {
   expect(defaultShardSize(spec(28, 1).dataset)).toBe(2048);
   expect(defaultShardSize(spec(64, 3).dataset)).toBe(130);
   expect(defaultShardSize(spec(224, 3).dataset)).toBe(64);
+});
+
+test('the dev server starts with one task-queue partition and eager activity dispatch', () => {
+  const args = temporalDevArgs(stackConfigFromEnv({ HOME: '/h', GRAFT_STATE_DIR: '/s', GRAFT_HEADLESS: '1' }));
+  const values = args.flatMap((arg, i) => (args[i - 1] === '--dynamic-config-value' ? [arg] : []));
+  expect(values).toEqual(expect.arrayContaining([
+    'matching.numTaskqueueReadPartitions=1', 'matching.numTaskqueueWritePartitions=1', 'system.enableActivityEagerExecution=true',
+  ]));
+  // Every flag takes its value as the next argument: no value starts with a dash.
+  expect(args.filter((a, i) => args[i - 1] === '--dynamic-config-value' && a.startsWith('-'))).toEqual([]);
+  expect(args).toContain('--headless');
+  expect(args.slice(args.indexOf('--db-filename'), args.indexOf('--db-filename') + 2)).toEqual(['--db-filename', '/s/temporal/temporal.sqlite']);
 });
