@@ -20,7 +20,7 @@ import { benchKerasHead } from './keras-head';
 import { benchOrchestration } from './orchestration';
 import { writeReport } from './report';
 import { benchScale } from './scale';
-import type { BenchOptions, BenchRecord } from './util';
+import type { BenchOptions, BenchRecord, WithHeadline } from './util';
 import { REPO_ROOT, machineInfo, secondsSince } from './util';
 
 export const BENCHMARKS = {
@@ -33,7 +33,7 @@ export const BENCHMARKS = {
   scale: { title: 'Scale: 10k vs 60k images', run: benchScale },
   ceiling: { title: 'Compute ceiling: matmul vs extraction GFLOP/s', run: benchCeiling },
   accuracy: { title: 'Fashion-MNIST transfer: accuracy vs labels per class', run: benchAccuracy },
-} as const satisfies Record<string, { title: string; run: (o: BenchOptions) => Promise<object> }>;
+} as const satisfies Record<string, { title: string; run: (o: BenchOptions) => Promise<object & WithHeadline> }>;
 
 export type BenchName = keyof typeof BENCHMARKS;
 
@@ -45,8 +45,11 @@ export async function runBenchmark(name: BenchName, options: BenchOptions = {}):
   const startedAt = new Date().toISOString();
   const loadAtStart = Math.round(os.loadavg()[0]! * 100) / 100;
   const start = process.hrtime.bigint();
-  const result: unknown = await BENCHMARKS[name].run(options);
-  return { name, title: BENCHMARKS[name].title, quick: options.quick ?? false, startedAt, loadAtStart, seconds: secondsSince(start), machine: machineInfo(), result };
+  const { headline, moreHeadlines, ...result }: WithHeadline = await BENCHMARKS[name].run(options);
+  return {
+    name, title: BENCHMARKS[name].title, quick: options.quick ?? false, startedAt, loadAtStart, seconds: secondsSince(start), machine: machineInfo(),
+    ...(headline ? { headline } : {}), ...(moreHeadlines && moreHeadlines.length > 0 ? { moreHeadlines } : {}), result,
+  };
 }
 
 export interface BenchArgs {

@@ -222,5 +222,16 @@ export interface BenchRecord<R = unknown> {
   readonly machine: MachineInfo;
   /** The benchmark's figure against its goal; absent on records from before the goals. */
   readonly headline?: Headline;
+  /** Further goals the same measurement answers (orchestration: the small pipeline beside the large one). */
+  readonly moreHeadlines?: readonly Headline[];
   readonly result: R;
+}
+
+/**
+ * What a benchmark's `run` may return beside its result: `headline` (and
+ * `moreHeadlines`), which `runBenchmark` lifts out of the result into the record.
+ */
+export interface WithHeadline {
+  readonly headline?: Headline;
+  readonly moreHeadlines?: readonly Headline[];
 }
