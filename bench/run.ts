@@ -45,7 +45,8 @@ export async function runBenchmark(name: BenchName, options: BenchOptions = {}):
   const startedAt = new Date().toISOString();
   const loadAtStart = Math.round(os.loadavg()[0]! * 100) / 100;
   const start = process.hrtime.bigint();
-  const { headline, moreHeadlines, ...result }: WithHeadline = await BENCHMARKS[name].run(options);
+  const returned: object & WithHeadline = await BENCHMARKS[name].run(options);
+  const { headline, moreHeadlines, ...result } = returned;
   return {
     name, title: BENCHMARKS[name].title, quick: options.quick ?? false, startedAt, loadAtStart, seconds: secondsSince(start), machine: machineInfo(),
     ...(headline ? { headline } : {}), ...(moreHeadlines && moreHeadlines.length > 0 ? { moreHeadlines } : {}), result,
