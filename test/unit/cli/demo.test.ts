@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { DEMO_LABEL_BUDGETS, demoRows, formatDemoTable, transferMargin, withLabelBudget } from '../../../cli/commands/demo';
+import { DEMO_LABEL_BUDGETS, demoRows, formatDemoTable, transferMargin, transferRecipe, withLabelBudget } from '../../../cli/commands/demo';
 import { readDataset } from '../../../lib/data/read';
 import { splitDataset } from '../../../lib/data/split';
 import { loadPipeline } from '../../../pipelines/load';
@@ -36,15 +36,28 @@ describe('graft demo', () => {
 
   it('changes only the label budget (and drops fine-tuning when asked), so every row sees the same test images', async () => {
     const transfer = await loadPipeline(path.join(PIPELINES, 'fmnist-imagenet.yaml'));
-    const at100 = withLabelBudget(transfer, 100, false);
+    const at100 = withLabelBudget(transfer, 100, { fineTune: false });
     expect(at100.name).toBe('fmnist-imagenet-100');
     expect(at100.dataset.split).toEqual({ ...transfer.dataset.split, trainPerClass: 100 });
     expect(at100.fineTune).toBeNull();
-    expect(withLabelBudget(transfer, 10, true).fineTune).toEqual(transfer.fineTune);
+    expect(withLabelBudget(transfer, 10, { fineTune: true }).fineTune).toEqual(transfer.fineTune);
     const { name: _a, dataset: d1, fineTune: _f1, ...rest1 } = at100;
     const { name: _b, dataset: d2, fineTune: _f2, ...rest2 } = transfer;
     expect(rest1).toEqual(rest2);
     expect({ ...d1, split: { ...d1.split, trainPerClass: null } }).toEqual({ ...d2, split: { ...d2.split, trainPerClass: null } });
+  });
+
+  it('trains the transfer head on augmented copies below 100 labels per class and on the labelled images alone from there', async () => {
+    const transfer = await loadPipeline(path.join(PIPELINES, 'fmnist-imagenet.yaml'));
+    expect(transfer.augment.copies).toBeGreaterThan(0);
+    const at10 = withLabelBudget(transfer, 10, transferRecipe(10, true));
+    const at100 = withLabelBudget(transfer, 100, transferRecipe(100, false));
+    expect(at10.augment).toEqual(transfer.augment);
+    expect(at10.fineTune).toEqual(transfer.fineTune);
+    expect(at100.augment).toEqual({ ...transfer.augment, copies: 0 });
+    expect(at100.fineTune).toBeNull();
+    // Fine-tuning follows the smallest budget, whatever its size.
+    expect(transferRecipe(200, true)).toEqual({ fineTune: true, augmentCopies: 0 });
   });
 
   it('rows name the model, the budget, the accuracy on how many images and the seconds of its own stages', () => {
