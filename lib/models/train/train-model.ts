@@ -6,9 +6,11 @@ import type { TrainSpec } from '../types';
 import { disposeCheckpoint, type CheckpointStore, type NamedTensor, type TrainingCheckpoint } from './checkpoint';
 import { earlyStoppingState } from './early-stopping';
 import type { BatchLogs, EpochLogs } from './logs';
-import { argMaxAccuracy, crossEntropy, evaluateModel } from './metrics';
+import { LinearSoftmaxStep, linearSoftmaxHead } from './linear-head';
+import { argMaxHits, evaluateModel, exampleCrossEntropy } from './metrics';
 import { makeOptimizer } from './optimizer';
 import { epochPermutation } from './rng';
+import { ModelStep, type TrainStep } from './steps';
 
 export interface TrainData {
   /** Inputs: cached features for head training, images for fine-tune / retrain. */
@@ -34,6 +36,8 @@ export interface TrainOptions extends TrainSpec {
   readonly resume?: boolean;
   /** Stops between batches; the unfinished epoch is not checkpointed. */
   readonly signal?: AbortSignal;
+  /** Train a linear softmax head with the fused step [true]; false forces `optimizer.minimize` (tests compare the two). */
+  readonly fused?: boolean;
 }
 
 export interface TrainResult {
@@ -45,96 +49,152 @@ export interface TrainResult {
 }
 
 /**
- * The one training loop for head training and fine-tune / retrain. It uses
- * `optimizer.minimize` over the model's trainable weights as they are when
- * called (so unfreezing then calling again is a recompile), with a fresh
- * optimizer. The forward pass runs with `training: true` for Dropout, while
- * guarded BN layers of frozen parts stay in inference mode. Each epoch
- * shuffles with a (seed, epoch)-keyed permutation and, with `checkpoints`,
- * saves weights, optimizer state and history, from which a later call resumes
- * at the next epoch.
+ * The one training loop for head training and fine-tune / retrain. A fresh
+ * optimizer each call (so unfreezing then calling again is a recompile). The
+ * data stays native: each epoch's (seed, epoch)-keyed permutation gathers
+ * chunks of rows, split into batches by one op; metrics are read once a
+ * chunk, not once a batch (`onBatchEnd` hears each batch when its chunk is
+ * done). A linear softmax head (fixed layers, then Dense softmax) trains with
+ * a hand-derived fused step (`linear-head.ts`); any other model with
+ * `optimizer.minimize`, the forward pass with `training: true` for Dropout,
+ * guarded BN layers of frozen parts in inference mode. With `checkpoints`,
+ * every epoch saves weights, optimizer state and history, from which a later
+ * call resumes at the next epoch.
  */
 export async function trainModel(model: tf.LayersModel, data: TrainData, opts: TrainOptions): Promise<TrainResult> {
   checkData(model, data, opts);
   guardFrozenBatchNorm(model);
-  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  if (variables.length === 0) throw new ModelError(`model '${model.name}' has no trainable weights`);
-  const optimizer = makeOptimizer(opts.optimizer, opts.learningRate);
+  if (model.trainableWeights.length === 0) throw new ModelError(`model '${model.name}' has no trainable weights`);
+  let seed = opts.seed ?? 0;
+  let history: EpochLogs[] = [];
+  let resumedFromEpoch: number | null = null;
+  let ckpt: TrainingCheckpoint | undefined;
+  if (opts.checkpoints && opts.resume !== false) ckpt = await opts.checkpoints.load();
+  let trainer: TrainStep | undefined;
   try {
-    let seed = opts.seed ?? 0;
-    let history: EpochLogs[] = [];
-    let resumedFromEpoch: number | null = null;
-    if (opts.checkpoints && opts.resume !== false) {
-      const ckpt = await opts.checkpoints.load();
-      if (ckpt !== undefined) {
-        await restore(model, optimizer, ckpt, opts);
-        history = [...ckpt.history];
-        seed = ckpt.rng.seed;
-        resumedFromEpoch = ckpt.epoch;
-      }
+    if (ckpt !== undefined) {
+      restoreWeights(model, ckpt, opts);
+      history = [...ckpt.history];
+      seed = ckpt.rng.seed;
+      resumedFromEpoch = ckpt.epoch;
     }
+    // Built after the weights are restored: the fused step reads them once.
+    trainer = makeStep(model, data.x, opts);
+    if (ckpt !== undefined) await trainer.restoreOptimizer(ckpt.optimizer.weights);
+  } catch (err) {
+    trainer?.dispose();
+    throw err;
+  } finally {
+    if (ckpt !== undefined) disposeCheckpoint(ckpt);
+  }
+  try {
     const n = data.x.shape[0]!;
     for (let epoch = history.length; epoch < opts.epochs; epoch++) {
       if (opts.earlyStopping && earlyStoppingState(history, opts.earlyStopping).stop) {
         return { history, stopReason: 'early-stopping', resumedFromEpoch };
       }
-      const perm = epochPermutation(n, seed, epoch);
-      let lossSum = 0;
-      let accSum = 0;
-      for (let b = 0, start = 0; start < n; b++, start += opts.batchSize) {
-        if (opts.signal?.aborted) return { history, stopReason: 'aborted', resumedFromEpoch };
-        const idx = perm.subarray(start, Math.min(n, start + opts.batchSize));
-        const [loss, acc] = await trainStep(model, optimizer, variables, data, idx);
-        lossSum += loss * idx.length;
-        accSum += acc * idx.length;
-        await opts.callbacks?.onBatchEnd?.({ epoch: epoch + 1, batch: b, size: idx.length, loss, acc });
+      const sums = await runEpoch(trainer, data.y, epoch, epochPermutation(n, seed, epoch), opts);
+      if (sums === 'aborted') {
+        trainer.syncModel();
+        return { history, stopReason: 'aborted', resumedFromEpoch };
       }
-      let logs: EpochLogs = { epoch: epoch + 1, loss: lossSum / n, acc: accSum / n };
+      trainer.syncModel();
+      let logs: EpochLogs = { epoch: epoch + 1, loss: sums.loss / n, acc: sums.hits / n };
       if (data.validation) {
         const v = await evaluateModel(model, data.validation.x, data.validation.y, opts.batchSize);
         logs = { ...logs, val_loss: v.loss, val_acc: v.acc };
       }
       history.push(logs);
-      if (opts.checkpoints) await saveCheckpoint(opts.checkpoints, model, optimizer, opts, history, seed);
+      if (opts.checkpoints) await saveCheckpoint(opts.checkpoints, model, trainer, opts, history, seed);
       await opts.callbacks?.onEpochEnd?.(logs);
     }
     const stopped = opts.earlyStopping != null && earlyStoppingState(history, opts.earlyStopping).stop
       && history.length < opts.epochs;
     return { history, stopReason: stopped ? 'early-stopping' : 'completed', resumedFromEpoch };
   } finally {
-    optimizer.dispose();
+    trainer.dispose();
   }
 }
 
-async function trainStep(
-  model: tf.LayersModel, optimizer: tf.Optimizer, variables: tf.Variable[], data: TrainData, idx: Int32Array,
-): Promise<[number, number]> {
-  let acc: tf.Scalar | undefined;
-  const loss = tf.tidy(() => {
-    const ids = tf.tensor1d(idx, 'int32');
-    const xb = tf.gather(data.x, ids);
-    const yb = tf.gather(data.y, ids);
-    return optimizer.minimize(() => {
-      const probs = model.apply(xb, { training: true }) as tf.Tensor;
-      // Kept: minimize's inner tidy would free it, and a second forward pass would cost as much as the step.
-      acc = tf.keep(argMaxAccuracy(yb, probs));
-      return crossEntropy(yb, probs);
-    }, true, variables)!;
-  });
-  try {
-    const [l, a] = await Promise.all([loss.data(), acc!.data()]);
-    return [l[0]!, a[0]!];
-  } finally {
-    tf.dispose([loss, acc!]);
+function makeStep(model: tf.LayersModel, x: tf.Tensor, opts: TrainOptions): TrainStep {
+  const head = opts.fused === false || opts.optimizer === 'rmsprop' ? null : linearSoftmaxHead(model);
+  if (head !== null) {
+    makeOptimizer(opts.optimizer, opts.learningRate).dispose(); // the same validation as the general path
+    return new LinearSoftmaxStep(head, x, opts.optimizer, opts.learningRate);
   }
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  return new ModelStep(model, x, makeOptimizer(opts.optimizer, opts.learningRate), variables);
+}
+
+/** Rows gathered at once: enough to amortize the per-chunk work, few enough to bound the copy. */
+const CHUNK_BYTES = 32 * 1024 * 1024;
+const MAX_CHUNK_BATCHES = 64;
+
+/**
+ * One epoch: chunks of the permutation gathered natively and split into
+ * batches, each batch one step; each chunk's per-row loss and hits are read
+ * in one go, then `onBatchEnd` hears its batches and the event loop gets a
+ * turn (heartbeats, abort). Returns the epoch's sums, or 'aborted'.
+ */
+async function runEpoch(
+  trainer: TrainStep, y: tf.Tensor, epoch: number, perm: Int32Array, opts: TrainOptions,
+): Promise<{ loss: number; hits: number } | 'aborted'> {
+  const n = perm.length;
+  const rowBytes = 4 * trainer.input.shape.slice(1).reduce((a, b) => a * (b ?? 1), 1);
+  const chunkBatches = Math.max(1, Math.min(MAX_CHUNK_BATCHES, Math.floor(CHUNK_BYTES / (rowBytes * opts.batchSize))));
+  const chunkRows = chunkBatches * opts.batchSize;
+  let loss = 0;
+  let hits = 0;
+  for (let start = 0, batch = 0; start < n; start += chunkRows) {
+    const end = Math.min(n, start + chunkRows);
+    const sizes: number[] = [];
+    for (let s = start; s < end; s += opts.batchSize) sizes.push(Math.min(opts.batchSize, end - s));
+    const [xs, ys, yc] = tf.tidy(() => {
+      const idx = tf.tensor1d(perm.subarray(start, end), 'int32');
+      const rows = tf.gather(y, idx);
+      const xRows = trainer.prepare(tf.gather(trainer.input, idx));
+      return [tf.split(xRows, sizes), tf.split(rows, sizes), rows] as const;
+    });
+    const probs: tf.Tensor[] = [];
+    let stats: tf.Tensor;
+    try {
+      for (let b = 0; b < sizes.length; b++) {
+        if (opts.signal?.aborted) return 'aborted';
+        probs.push(trainer.step(xs[b]!, ys[b]!));
+      }
+      stats = tf.tidy(() => {
+        const p = tf.concat(probs, 0);
+        return tf.stack([exampleCrossEntropy(yc, p), argMaxHits(yc, p)]);
+      });
+    } finally {
+      tf.dispose([...xs, ...ys, yc, ...probs]);
+    }
+    const values = await stats.data();
+    stats.dispose();
+    const rows = end - start;
+    for (let b = 0, offset = 0; b < sizes.length; b++, batch++) {
+      let l = 0;
+      let h = 0;
+      for (let i = offset; i < offset + sizes[b]!; i++) {
+        l += values[i]!;
+        h += values[rows + i]!;
+      }
+      offset += sizes[b]!;
+      loss += l;
+      hits += h;
+      await opts.callbacks?.onBatchEnd?.({ epoch: epoch + 1, batch, size: sizes[b]!, loss: l / sizes[b]!, acc: h / sizes[b]! });
+    }
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return { loss, hits };
 }
 
 async function saveCheckpoint(
-  store: CheckpointStore, model: tf.LayersModel, optimizer: tf.Optimizer, opts: TrainOptions,
+  store: CheckpointStore, model: tf.LayersModel, trainer: TrainStep, opts: TrainOptions,
   history: readonly EpochLogs[], seed: number,
 ): Promise<void> {
-  // Live variables are only read; the iteration scalar getWeights() makes is ours to free.
-  const optWeights = await optimizer.getWeights();
+  // Live variables are only read; what else the optimizer state is made of is ours to free.
+  const optWeights = await trainer.optimizerWeights();
   try {
     await store.save({
       epoch: history.length,
@@ -148,22 +208,16 @@ async function saveCheckpoint(
   }
 }
 
-async function restore(
-  model: tf.LayersModel, optimizer: tf.Optimizer, ckpt: TrainingCheckpoint, opts: TrainOptions,
-): Promise<void> {
-  try {
-    const weights = orderedWeights(model);
-    const fits = ckpt.weights.length === weights.length
-      && ckpt.weights.every((w, i) => tf.util.arraysEqual(w.tensor.shape, weights[i]!.shape as number[]));
-    if (!fits) throw new ModelError(`checkpoint (epoch ${ckpt.epoch}) does not fit model '${model.name}'`);
-    if (ckpt.optimizer.name !== opts.optimizer) {
-      throw new ModelError(`checkpoint optimizer is ${ckpt.optimizer.name}, this run uses ${opts.optimizer}`);
-    }
-    ckpt.weights.forEach((w, i) => weights[i]!.write(w.tensor));
-    await optimizer.setWeights(ckpt.optimizer.weights.map((w) => ({ name: w.name, tensor: w.tensor })));
-  } finally {
-    disposeCheckpoint(ckpt);
+/** The checkpoint's model weights into `model`; its optimizer state goes to the step. */
+function restoreWeights(model: tf.LayersModel, ckpt: TrainingCheckpoint, opts: TrainOptions): void {
+  const weights = orderedWeights(model);
+  const fits = ckpt.weights.length === weights.length
+    && ckpt.weights.every((w, i) => tf.util.arraysEqual(w.tensor.shape, weights[i]!.shape as number[]));
+  if (!fits) throw new ModelError(`checkpoint (epoch ${ckpt.epoch}) does not fit model '${model.name}'`);
+  if (ckpt.optimizer.name !== opts.optimizer) {
+    throw new ModelError(`checkpoint optimizer is ${ckpt.optimizer.name}, this run uses ${opts.optimizer}`);
   }
+  ckpt.weights.forEach((w, i) => weights[i]!.write(w.tensor));
 }
 
 function checkData(model: tf.LayersModel, data: TrainData, opts: TrainOptions): void {
