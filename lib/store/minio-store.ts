@@ -1,10 +1,12 @@
+import * as fs from 'node:fs';
+import * as https from 'node:https';
 import { inspect } from 'node:util';
 import type { Readable } from 'node:stream';
 import { Client } from 'minio';
 import { DataError } from '../errors';
 import type { ObjectInfo, ObjectStore } from './object-store';
 import { safeKey } from './keys';
-import { storeConfigFromEnv, type StoreConfig } from './store-config';
+import { StoreConfigError, storeConfigFromEnv, type StoreConfig } from './store-config';
 import { isNotFound, mapStoreError, storeErrorCode } from './store-errors';
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
@@ -34,9 +36,9 @@ export class MinioStore implements ObjectStore {
       useSSL: config.useSSL,
       accessKey: config.accessKey,
       secretKey: config.secretKey,
-      // MinIO serves buckets as paths; virtual-host style needs DNS per bucket.
-      pathStyle: true,
+      pathStyle: config.addressing === 'path',
       ...(config.region ? { region: config.region } : {}),
+      ...(config.caFile ? { transportAgent: new https.Agent({ keepAlive: true, ca: readCaFile(config.caFile) }) } : {}),
     });
   }
 
@@ -185,4 +187,19 @@ async function readAll(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array));
   return Buffer.concat(chunks);
+}
+
+/** The PEM certificates in GRAFT_S3_CA_FILE, read once when the store is made. */
+function readCaFile(file: string): string {
+  let pem: string;
+  try {
+    pem = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new StoreConfigError(`GRAFT_S3_CA_FILE ${file} cannot be read (${reason})`);
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new StoreConfigError(`GRAFT_S3_CA_FILE ${file} holds no PEM certificate (expected -----BEGIN CERTIFICATE-----)`);
+  }
+  return pem;
 }

@@ -14,7 +14,13 @@ export interface StoreConfig {
   readonly bucket: string;
   /** S3 region; `undefined` lets the client use its default (`us-east-1`). */
   readonly region?: string;
+  /** `path` (`host/bucket/key`, MinIO and most custom endpoints) or `virtual-host` (`bucket.host/key`, AWS S3). */
+  readonly addressing: S3Addressing;
+  /** A PEM file of certificate authorities to trust for an https endpoint with a private CA. */
+  readonly caFile?: string;
 }
+
+export type S3Addressing = 'path' | 'virtual-host';
 
 /** Local-stack defaults, the same as infra's MinIO: never use them outside a dev box. */
 export const STORE_DEFAULTS = {
@@ -32,6 +38,10 @@ type Env = Readonly<Record<string, string | undefined>>;
  * - `GRAFT_S3_ACCESS_KEY`, else `MINIO_ROOT_USER` (default `graftadmin`)
  * - `GRAFT_S3_SECRET_KEY`, else `MINIO_ROOT_PASSWORD` (default `graftsecret`)
  * - `GRAFT_BUCKET` (default `graft`), `GRAFT_S3_REGION` (optional)
+ * - `GRAFT_S3_ADDRESSING`: `path` or `virtual-host` (default `virtual-host`
+ *   for AWS S3 endpoints, `path` for any other)
+ * - `GRAFT_S3_CA_FILE`: certificate authorities (PEM) to trust, for an
+ *   https endpoint whose certificate a private CA signed
  */
 export function storeConfigFromEnv(env: Env = process.env): StoreConfig {
   const pick = (...names: string[]): string | undefined =>
@@ -42,6 +52,10 @@ export function storeConfigFromEnv(env: Env = process.env): StoreConfig {
   const bucket = pick('GRAFT_BUCKET') ?? STORE_DEFAULTS.bucket;
   checkBucketName(bucket);
   const region = pick('GRAFT_S3_REGION');
+  const caFile = pick('GRAFT_S3_CA_FILE');
+  if (caFile && url.protocol !== 'https:') {
+    throw new StoreConfigError(`GRAFT_S3_CA_FILE is set but GRAFT_S3_ENDPOINT ${url.origin} is not https://`);
+  }
   return {
     endpoint: url.origin,
     host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
@@ -51,7 +65,18 @@ export function storeConfigFromEnv(env: Env = process.env): StoreConfig {
     secretKey: pick('GRAFT_S3_SECRET_KEY', 'MINIO_ROOT_PASSWORD') ?? STORE_DEFAULTS.secretKey,
     bucket,
     ...(region ? { region } : {}),
+    addressing: addressingOf(pick('GRAFT_S3_ADDRESSING'), url.hostname),
+    ...(caFile ? { caFile } : {}),
   };
+}
+
+// AWS serves every bucket under its own host name; path-style requests are deprecated there.
+const AWS_S3_HOST = /(^|\.)s3([.-][a-z0-9-]+)*\.amazonaws\.com$/;
+
+function addressingOf(raw: string | undefined, hostname: string): S3Addressing {
+  if (raw === undefined) return AWS_S3_HOST.test(hostname) ? 'virtual-host' : 'path';
+  if (raw === 'path' || raw === 'virtual-host') return raw;
+  throw new StoreConfigError(`GRAFT_S3_ADDRESSING must be 'path' or 'virtual-host', got ${JSON.stringify(raw)}`);
 }
 
 function parseEndpoint(raw: string): URL {

@@ -24,6 +24,16 @@ const NETWORK_CODES = new Set([
   'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED', 'ESOCKETTIMEDOUT', 'UND_ERR_SOCKET',
 ]);
 
+// The endpoint's certificate is not trusted, expired or for another host: only configuration helps.
+const TLS_CODES = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_GET_ISSUER_CERT', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_SIGNATURE_FAILURE', 'EPROTO',
+]);
+
+// The request was signed for one region and the bucket or server is in another.
+const REGION_CODES = new Set(['AuthorizationHeaderMalformed', 'InvalidRegion', 'IllegalLocationConstraintException']);
+
 /** S3/MinIO error code of a client error, or the socket errno code. */
 export function storeErrorCode(err: unknown): string | undefined {
   if (typeof err !== 'object' || err === null) return undefined;
@@ -41,6 +51,8 @@ export function isNotFound(err: unknown): boolean {
  * Turns a `minio` client failure into one of Graft's errors, so callers and
  * Temporal know whether a retry can help:
  * - access codes → `AccessError` (non-retryable), naming the endpoint;
+ * - an untrusted TLS certificate or a region mismatch → `AccessError`,
+ *   naming the setting to fix (GRAFT_S3_CA_FILE, GRAFT_S3_REGION);
  * - `NoSuchBucket` → `DataError` (non-retryable): a retry cannot create the
  *   bucket; `ensureBucket()` (run by provisioning and worker start) does;
  * - socket errors, 5xx codes and anything unknown → `StoreError` (retryable).
@@ -55,6 +67,15 @@ export function mapStoreError(err: unknown, ctx: StoreErrorContext): GraftError 
     return new AccessError(
       `object store ${ctx.op} refused (${code}) at ${where}: check GRAFT_S3_ACCESS_KEY / GRAFT_S3_SECRET_KEY and the bucket policy`,
     );
+  }
+  if (TLS_CODES.has(code)) {
+    return new AccessError(
+      `object store ${ctx.op} refused (${code}) at ${where}: the endpoint's TLS certificate is not trusted; ` +
+        'set GRAFT_S3_CA_FILE to the PEM of the CA that signed it, or check GRAFT_S3_ENDPOINT\'s host name',
+    );
+  }
+  if (REGION_CODES.has(code)) {
+    return new AccessError(`object store ${ctx.op} refused (${code}) at ${where}: check GRAFT_S3_REGION (${redact(messageOf(err), ctx.redact)})`);
   }
   if (code === 'NoSuchBucket') {
     return new DataError(`object store ${ctx.op} failed at ${where}: the bucket does not exist; create it with ensureBucket() (graft provisioning does)`);

@@ -10,7 +10,23 @@ describe('storeConfigFromEnv', () => {
       accessKey: STORE_DEFAULTS.accessKey,
       secretKey: STORE_DEFAULTS.secretKey,
       bucket: 'graft',
+      addressing: 'path',
     });
+  });
+
+  it('addresses AWS S3 by virtual host and any other endpoint by path, unless GRAFT_S3_ADDRESSING says', () => {
+    expect(storeConfigFromEnv({ GRAFT_S3_ENDPOINT: 'https://s3.eu-west-3.amazonaws.com' }).addressing).toBe('virtual-host');
+    expect(storeConfigFromEnv({ GRAFT_S3_ENDPOINT: 'https://s3.amazonaws.com' }).addressing).toBe('virtual-host');
+    expect(storeConfigFromEnv({ GRAFT_S3_ENDPOINT: 'https://minio.internal.test:9000' }).addressing).toBe('path');
+    expect(storeConfigFromEnv({ GRAFT_S3_ENDPOINT: 'https://s3.amazonaws.com', GRAFT_S3_ADDRESSING: 'path' }).addressing).toBe('path');
+    expect(() => storeConfigFromEnv({ GRAFT_S3_ADDRESSING: 'vhost' })).toThrow(/GRAFT_S3_ADDRESSING must be 'path' or 'virtual-host', got "vhost"/);
+  });
+
+  it('takes a CA file for an https endpoint only', () => {
+    const c = storeConfigFromEnv({ GRAFT_S3_ENDPOINT: 'https://127.0.0.1:9443', GRAFT_S3_CA_FILE: '/etc/graft/ca.pem' });
+    expect(c).toMatchObject({ useSSL: true, caFile: '/etc/graft/ca.pem' });
+    expect(() => storeConfigFromEnv({ GRAFT_S3_ENDPOINT: 'http://127.0.0.1:9000', GRAFT_S3_CA_FILE: '/etc/graft/ca.pem' }))
+      .toThrow(/GRAFT_S3_CA_FILE is set but GRAFT_S3_ENDPOINT http:\/\/127.0.0.1:9000 is not https/);
   });
 
   it('reads the GRAFT_ variables, which win over MINIO_ROOT_*', () => {

@@ -17,6 +17,22 @@ describe('mapStoreError', () => {
     expect(err.message).toContain(code);
   });
 
+  it.each(['SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'ERR_TLS_CERT_ALTNAME_INVALID'])(
+    'maps the TLS failure %s to a non-retryable AccessError naming GRAFT_S3_CA_FILE',
+    (code) => {
+      const err = mapStoreError(s3Error(code), ctx);
+      expect(err).toBeInstanceOf(AccessError);
+      expect(err.retryable).toBe(false);
+      expect(err.message).toMatch(/TLS certificate is not trusted.*GRAFT_S3_CA_FILE/);
+    },
+  );
+
+  it('maps a region mismatch to a non-retryable AccessError naming GRAFT_S3_REGION', () => {
+    const err = mapStoreError(s3Error('AuthorizationHeaderMalformed', "the region 'us-east-1' is wrong; expecting 'eu-west-3'"), ctx);
+    expect(err).toBeInstanceOf(AccessError);
+    expect(err.message).toMatch(/check GRAFT_S3_REGION.*expecting 'eu-west-3'/);
+  });
+
   it('maps NoSuchBucket to a non-retryable DataError that says how to fix it', () => {
     const err = mapStoreError(s3Error('NoSuchBucket'), ctx);
     expect(err).toBeInstanceOf(DataError);
