@@ -1,14 +1,21 @@
 import * as tf from '@tensorflow/tfjs-node';
 import { ModelError, isGraftError } from '../../errors';
 import { locationIOHandler } from './io-handler';
+import { importKerasModel } from './keras/import-model';
+import { isKerasFileName, readKerasFile } from './keras/keras-file';
 import { resolveModelUri, type ModelIOOptions } from './resolve';
 // Graft's Resizing layer replaces tfjs's under Keras's class name: registered before any model loads.
 import '../bases/resizing-layer';
 
-/** Loads a tfjs LayersModel from a file://, http(s):// or s3:// URI. */
+/** Loads a tfjs LayersModel, or a Keras `.keras`/`.h5` model, from a file://, http(s):// or s3:// URI. */
 export async function loadModelFromUri(uri: string, opts: ModelIOOptions = {}): Promise<tf.LayersModel> {
   const { location, modelFile } = resolveModelUri(uri, opts);
   try {
+    if (isKerasFileName(modelFile)) {
+      const data = await location.read(modelFile);
+      if (data === undefined) throw new ModelError(`${uri}: not found`);
+      return await importKerasModel(await readKerasFile(data, uri, { weights: true }), uri);
+    }
     return await tf.loadLayersModel(locationIOHandler(location, modelFile));
   } catch (err) {
     if (isGraftError(err)) throw err;

@@ -1,6 +1,7 @@
 import { ModelError } from '../../errors';
 import type { ObjectStore } from '../../store/object-store';
 import { fileLocation } from './file-location';
+import { isKerasFileName } from './keras/keras-file';
 import { httpLocation, type HttpLimits } from './http-location';
 import { splitModelPath, type ModelLocation } from './location';
 import { storeLocation } from './store-location';
@@ -17,7 +18,8 @@ export interface ResolvedModelUri {
 
 /**
  * Maps `file://`, `http(s)://` and `s3://<bucket>/<key>` URIs to a model
- * folder. A URI may name `model.json` itself or its folder.
+ * folder. A URI may name `model.json` itself or its folder, or a Keras
+ * file (`.keras`, `.h5`) in it.
  */
 export function resolveModelUri(uri: string, opts: ModelIOOptions = {}): ResolvedModelUri {
   const match = /^([a-z0-9+.-]+):\/\/(.*)$/i.exec(uri);
@@ -25,11 +27,11 @@ export function resolveModelUri(uri: string, opts: ModelIOOptions = {}): Resolve
   const scheme = match[1]!.toLowerCase();
   const rest = match[2]!;
   if (scheme === 'file') {
-    const { dir, file } = splitModelPath(rest);
+    const { dir, file } = splitPath(rest);
     return { location: fileLocation(dir === '' ? '/' : dir), modelFile: file };
   }
   if (scheme === 'http' || scheme === 'https') {
-    const { dir, file } = splitModelPath(`${scheme}://${rest}`);
+    const { dir, file } = splitPath(`${scheme}://${rest}`);
     return { location: httpLocation(dir, opts), modelFile: file };
   }
   if (scheme === 's3') {
@@ -39,8 +41,16 @@ export function resolveModelUri(uri: string, opts: ModelIOOptions = {}): Resolve
     if (opts.store.bucket !== bucket) {
       throw new ModelError(`${uri}: bucket '${bucket}' is not the store's bucket '${opts.store.bucket}'`);
     }
-    const { dir, file } = splitModelPath(slash < 0 ? '' : rest.slice(slash + 1));
+    const { dir, file } = splitPath(slash < 0 ? '' : rest.slice(slash + 1));
     return { location: storeLocation(opts.store, dir), modelFile: file };
   }
   throw new ModelError(`unsupported model URI scheme '${scheme}://' in '${uri}'`);
+}
+
+/** Like splitModelPath, and a Keras file's name is the model file too. */
+function splitPath(path: string): { dir: string; file: string } {
+  const cut = path.lastIndexOf('/');
+  const name = path.slice(cut + 1);
+  if (isKerasFileName(name)) return { dir: cut < 0 ? '' : path.slice(0, cut), file: name };
+  return splitModelPath(path);
 }

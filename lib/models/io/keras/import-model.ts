@@ -1,0 +1,95 @@
+import * as tf from '@tensorflow/tfjs-node';
+import { ModelError } from '../../../errors';
+import type { KerasGraph } from './keras-graph';
+import type { KerasFile } from './keras-file';
+import { SUPPORTED_CLASSES, translateLayer } from './layer-table';
+import type { LayerWeights } from './weights-file';
+// Keras layers tfjs lacks, registered under Keras's class names before any model is built.
+import './normalization-layer';
+import '../../bases/resizing-layer';
+
+export interface UnsupportedLayer {
+  readonly name: string;
+  readonly className: string;
+  readonly reason: string;
+}
+
+/** Every layer of the graph Graft cannot import, with why; empty when all can be. */
+export function unsupportedLayers(graph: KerasGraph): UnsupportedLayer[] {
+  return graph.layers.flatMap((layer) => {
+    const t = translateLayer(layer);
+    return t.ok ? [] : [{ name: layer.name, className: layer.className, reason: t.reason }];
+  });
+}
+
+/** The message for unsupported layers: each named with its class and the file. */
+export function unsupportedMessage(description: string, layers: readonly UnsupportedLayer[]): string {
+  const list = layers.map((l) => `layer '${l.name}' (${l.className}): ${l.reason}`).join('; ');
+  return `${description}: cannot import ${list}. Graft imports ${SUPPORTED_CLASSES.join(', ')}`;
+}
+
+/**
+ * A tfjs LayersModel computing what the Keras model does, with its weights:
+ * the graph is translated layer by layer (tfjs deserializes the Keras 2 form
+ * of each config), then each layer's weights are set in Keras's order,
+ * shapes checked.
+ */
+export async function importKerasModel(file: KerasFile, description: string): Promise<tf.LayersModel> {
+  const unsupported = unsupportedLayers(file.graph);
+  if (unsupported.length > 0) throw new ModelError(unsupportedMessage(description, unsupported));
+  let model: tf.LayersModel;
+  try {
+    model = await tf.models.modelFromJSON({ modelTopology: tfjsTopology(file.graph) });
+  } catch (err) {
+    throw new ModelError(`${description}: cannot build the model: ${(err as Error).message}`);
+  }
+  try {
+    if (file.weights === undefined) throw new ModelError(`${description}: weights were not read`);
+    setWeights(model, file.weights, description);
+  } catch (err) {
+    model.dispose();
+    throw err;
+  }
+  return model;
+}
+
+function tfjsTopology(graph: KerasGraph): tf.serialization.ConfigDict {
+  const layers = graph.layers.map((layer) => {
+    const t = translateLayer(layer);
+    if (!t.ok) throw new Error('unreachable: checked above');
+    return {
+      class_name: t.className,
+      name: layer.name,
+      config: t.config,
+      inbound_nodes: layer.inbound.map((node) => node.map((ref) => [ref.layer, ref.node, ref.tensor, {}])),
+    };
+  });
+  const refs = (list: KerasGraph['inputs']) => list.map((r) => [r.layer, r.node, r.tensor]);
+  return {
+    class_name: 'Model',
+    config: { name: graph.name, layers, input_layers: refs(graph.inputs), output_layers: refs(graph.outputs) },
+  } as unknown as tf.serialization.ConfigDict;
+}
+
+function setWeights(model: tf.LayersModel, weights: LayerWeights, description: string): void {
+  for (const layer of model.layers) {
+    const wanted = layer.weights;
+    if (wanted.length === 0) continue;
+    const found = weights.get(layer.name) ?? [];
+    if (found.length !== wanted.length) {
+      throw new ModelError(`${description}: layer '${layer.name}' (${layer.getClassName()}) has ${wanted.length} weights, the file ${found.length}`);
+    }
+    const tensors = found.map((ds, i) => {
+      const shape = wanted[i]!.shape.map(Number);
+      if (ds.values.length !== shape.reduce((a, b) => a * b, 1)) {
+        throw new ModelError(`${description}: weight ${wanted[i]!.name} is [${shape.join(', ')}], the file's [${ds.shape.join(', ')}]`);
+      }
+      return tf.tensor(ds.values, shape);
+    });
+    try {
+      layer.setWeights(tensors);
+    } finally {
+      tf.dispose(tensors);
+    }
+  }
+}

@@ -1,0 +1,126 @@
+"""Keras models for Graft's import and export tests (test/unit/models/keras-*).
+
+  python keras_models.py build OUT_DIR
+      builds each model with random weights (BN statistics included), saves
+      it as OUT_DIR/<name>.keras and OUT_DIR/<name>.h5, and writes a random
+      input (<name>-x.npy), Keras's output on it (<name>-y.npy) and
+      OUT_DIR/<name>.json: parameter counts as model.summary() shows them.
+  python keras_models.py predict MODEL.keras X.npy Y.npy
+      loads a .keras file (an export of Graft's) and writes its output on X.
+"""
+import json
+import os
+import sys
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+import numpy as np  # noqa: E402
+import keras  # noqa: E402
+from keras import layers  # noqa: E402
+
+
+def mobile():
+    """Rescaling, BatchNorm, depthwise conv and ReLU6 (a MobileNet block)."""
+    x = inp = keras.Input((32, 32, 3), name="image")
+    x = layers.Rescaling(1 / 127.5, offset=-1, name="rescale")(x)
+    x = layers.ZeroPadding2D(((0, 1), (0, 1)), name="pad")(x)
+    x = layers.Conv2D(8, 3, strides=2, use_bias=False, name="conv1")(x)
+    x = layers.BatchNormalization(name="conv1_bn")(x)
+    x = layers.ReLU(6.0, name="conv1_relu")(x)
+    x = layers.DepthwiseConv2D(3, padding="same", use_bias=False, name="dw")(x)
+    x = layers.BatchNormalization(name="dw_bn")(x)
+    x = layers.ReLU(max_value=6.0, name="dw_relu")(x)
+    x = layers.Conv2D(16, 1, name="pw")(x)
+    x = layers.BatchNormalization(momentum=0.9, epsilon=1e-3, name="pw_bn")(x)
+    x = layers.Activation("relu6", name="pw_relu")(x)
+    x = layers.GlobalAveragePooling2D(name="gap")(x)
+    x = layers.Dropout(0.2, name="drop")(x)
+    out = layers.Dense(5, activation="softmax", name="predictions")(x)
+    return keras.Model(inp, out, name="mobile")
+
+
+def residual():
+    """A residual Add, SeparableConv2D, a gate (Multiply), Concatenate, Normalization."""
+    rng = np.random.default_rng(3)
+    x = inp = keras.Input((16, 16, 4), name="x")
+    x = layers.Normalization(mean=rng.normal(size=4).tolist(), variance=(rng.random(4) + 0.5).tolist(), name="norm")(x)
+    x = layers.Conv2D(8, 3, padding="same", activation="relu", name="stem")(x)
+    b = layers.SeparableConv2D(8, 3, padding="same", name="sep")(x)
+    b = layers.BatchNormalization(name="sep_bn")(b)
+    x = layers.Add(name="add")([x, b])
+    x = layers.Activation("relu", name="add_relu")(x)
+    x = layers.MaxPooling2D(2, name="pool")(x)
+    g = layers.Conv2D(8, 1, activation="sigmoid", name="gate")(x)
+    x = layers.Multiply(name="gated")([x, g])
+    a = layers.AveragePooling2D(3, strides=1, padding="same", name="avg")(x)
+    x = layers.Concatenate(name="cat")([x, a])
+    x = layers.GlobalMaxPooling2D(name="gmp")(x)
+    out = layers.Dense(10, activation="softmax", name="predictions")(x)
+    return keras.Model(inp, out, name="residual")
+
+
+def sequential():
+    """A Sequential model: Flatten, Reshape, average pooling, tanh."""
+    return keras.Sequential([
+        keras.Input((12, 12, 1)),
+        layers.Conv2D(4, 3, activation="tanh", name="conv"),
+        layers.AveragePooling2D(2, name="avg"),
+        layers.Flatten(name="flat"),
+        layers.Reshape((5, 20), name="reshape"),
+        layers.Flatten(name="flat2"),
+        layers.Dense(3, name="logits"),
+    ], name="seq")
+
+
+MODELS = {"mobile": mobile, "residual": residual, "sequential": sequential}
+
+
+def randomize(model, rng):
+    # Keras starts BN at mean 0 / variance 1, which would hide a swapped weight.
+    for layer in model.layers:
+        for w in layer.weights:
+            v = rng.normal(scale=0.5, size=w.shape).astype("float32")
+            if "variance" in w.path:
+                v = np.abs(v) + 0.5
+            w.assign(v)
+
+
+def counts(model):
+    def total(ws):
+        return int(sum(np.prod(w.shape) for w in ws))
+    return {"total": total(model.weights), "trainable": total(model.trainable_weights),
+            "nonTrainable": total(model.non_trainable_weights)}
+
+
+def build(out_dir):
+    rng = np.random.default_rng(0)
+    for name, make in MODELS.items():
+        model = make()
+        randomize(model, rng)
+        shape = (2,) + tuple(model.inputs[0].shape[1:])
+        x = rng.uniform(0, 1, size=shape).astype("float32")
+        if name == "mobile":
+            x = x * 255  # raw pixels into the Rescaling layer
+        y = model.predict(x, verbose=0)
+        np.save(os.path.join(out_dir, f"{name}-x.npy"), x)
+        np.save(os.path.join(out_dir, f"{name}-y.npy"), y.astype("float32"))
+        model.save(os.path.join(out_dir, f"{name}.keras"))
+        model.save(os.path.join(out_dir, f"{name}.h5"))
+        with open(os.path.join(out_dir, f"{name}.json"), "w") as f:
+            json.dump(counts(model), f)
+
+
+def predict(model_path, x_path, y_path):
+    model = keras.models.load_model(model_path)
+    y = model.predict(np.load(x_path), verbose=0)
+    np.save(y_path, y.astype("float32"))
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "build":
+        build(sys.argv[2])
+    elif sys.argv[1] == "predict":
+        predict(*sys.argv[2:5])
+    else:
+        sys.exit(f"unknown command {sys.argv[1]}")

@@ -1,0 +1,39 @@
+/**
+ * The Keras side of the Keras import/export tests: the benchmark venv (Keras
+ * 3 on TF 2.18, made by bench/python/setup.sh, the same script CI's
+ * provisioning of the benchmarks uses) running test/support/keras_models.py.
+ */
+import * as tf from '@tensorflow/tfjs-node';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { decodeNpy, encodeNpy } from '../../../lib/store/npy';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const SCRIPT = path.join(ROOT, 'test/support/keras_models.py');
+
+/** The venv's python; creates the venv on first use (tensorflow-cpu, a few minutes, once). */
+export function kerasPython(): string {
+  const out = execFileSync('bash', [path.join(ROOT, 'bench/python/setup.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  return out.trim().split('\n').pop()!;
+}
+
+/** Runs keras_models.py with the given arguments. */
+export function runKeras(python: string, ...args: string[]): void {
+  execFileSync(python, [SCRIPT, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' } });
+}
+
+export function readNpy(file: string): tf.Tensor {
+  const { data, shape } = decodeNpy(fs.readFileSync(file));
+  return tf.tensor(data as Float32Array, shape);
+}
+
+export function writeNpy(file: string, t: tf.Tensor): void {
+  fs.writeFileSync(file, encodeNpy(t.dataSync() as Float32Array, t.shape));
+}
+
+/** The largest absolute difference between two tensors of one shape. */
+export function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
+  expect(a.shape).toEqual(b.shape);
+  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!);
+}
