@@ -2,6 +2,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { SpecError } from '../lib/errors';
+import { checkBaseFile } from './base-file';
 import type { PipelineSpec } from './schema';
 import { validatePipeline } from './validate';
 import { MAX_SPEC_BYTES, readYamlSource, tooLargeMessage } from './yaml-source';
@@ -17,12 +18,13 @@ const MODULE_EXTENSIONS = ['.js', '.cjs', '.ts'];
 
 /**
  * Loads a pipeline file: `.yaml`/`.yml`, or a `.js`/`.ts` module whose default
- * export (or `pipeline` export) is a pipeline. Throws `SpecError` on any problem.
+ * export (or `pipeline` export) is a pipeline. Throws `SpecError` on any
+ * problem, a local Keras base that cannot be imported included.
  */
 export async function loadPipeline(path: string): Promise<PipelineSpec> {
   const extension = extname(path).toLowerCase();
-  if (YAML_EXTENSIONS.includes(extension)) return parsePipelineYaml(await readSpecText(path), path);
-  if (MODULE_EXTENSIONS.includes(extension)) return validatePipeline(await importPipeline(path), path);
+  if (YAML_EXTENSIONS.includes(extension)) return checkBaseFile(parsePipelineYaml(await readSpecText(path), path), path);
+  if (MODULE_EXTENSIONS.includes(extension)) return checkBaseFile(validatePipeline(await importPipeline(path), path), path);
   throw new SpecError(`${path}: unsupported pipeline file type "${extension}"; use ${[...YAML_EXTENSIONS, ...MODULE_EXTENSIONS].join(', ')}`);
 }
 

@@ -93,6 +93,15 @@ def counts(model):
             "nonTrainable": total(model.non_trainable_weights)}
 
 
+def fine_tune_counts(model, cut_at, from_layer):
+    """Keras's counts of the model cut at `cut_at` with the layers below `from_layer` frozen."""
+    base = keras.Model(model.inputs, model.get_layer(cut_at).output)
+    names = [layer.name for layer in base.layers]
+    for layer in base.layers[:names.index(from_layer)]:
+        layer.trainable = False
+    return counts(base)
+
+
 def build(out_dir):
     rng = np.random.default_rng(0)
     for name, make in MODELS.items():
@@ -107,8 +116,11 @@ def build(out_dir):
         np.save(os.path.join(out_dir, f"{name}-y.npy"), y.astype("float32"))
         model.save(os.path.join(out_dir, f"{name}.keras"))
         model.save(os.path.join(out_dir, f"{name}.h5"))
+        summary = {**counts(model), "layers": {layer.name: layer.count_params() for layer in model.layers}}
+        if name == "mobile":
+            summary["cutAtGapFromPw"] = fine_tune_counts(model, "gap", "pw")
         with open(os.path.join(out_dir, f"{name}.json"), "w") as f:
-            json.dump(counts(model), f)
+            json.dump(summary, f)
 
 
 def predict(model_path, x_path, y_path):

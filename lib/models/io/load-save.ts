@@ -14,7 +14,7 @@ export async function loadModelFromUri(uri: string, opts: ModelIOOptions = {}): 
     if (isKerasFileName(modelFile)) {
       const data = await location.read(modelFile);
       if (data === undefined) throw new ModelError(`${uri}: not found`);
-      return await importKerasModel(await readKerasFile(data, uri, { weights: true }), uri);
+      return await importKerasModel(await readKerasFile(data, uri), uri);
     }
     return await tf.loadLayersModel(locationIOHandler(location, modelFile));
   } catch (err) {

@@ -8,7 +8,11 @@ import * as tf from '@tensorflow/tfjs-node';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { SpecError } from '../../../lib/errors';
 import { loadModelFromUri } from '../../../lib/models/io/load-save';
+import { writeZip } from '../../../lib/models/io/keras/zip';
+import { summarizePipelineModel } from '../../../lib/models/pipeline-summary';
+import { loadPipeline } from '../../../pipelines';
 import { summarizeModel } from '../../../lib/models/summary';
 import { kerasPython, maxAbsDiff, readNpy, runKeras } from './keras-helpers';
 
@@ -22,6 +26,10 @@ beforeAll(() => {
 });
 
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+interface Counts { total: number; trainable: number; nonTrainable: number }
+interface KerasCounts extends Counts { layers: Record<string, number>; cutAtGapFromPw?: Counts }
+const kerasCounts = (name: string) => JSON.parse(fs.readFileSync(path.join(work, `${name}.json`), 'utf8')) as KerasCounts;
 
 const MODELS = [
   ['mobile', 'Rescaling, ZeroPadding2D, BatchNorm, DepthwiseConv2D, ReLU6, global average pooling'],
@@ -38,12 +46,93 @@ describe.each(MODELS)('%s (%s)', (name) => {
       const y = tf.tidy(() => model.predict(x) as tf.Tensor);
       expect(maxAbsDiff(y, expected)).toBeLessThan(1e-4);
       y.dispose();
-      const keras = JSON.parse(fs.readFileSync(path.join(work, `${name}.json`), 'utf8')) as { total: number; trainable: number; nonTrainable: number };
+      const keras = kerasCounts(name);
       const { total, trainable, nonTrainable } = summarizeModel(model);
-      expect({ total, trainable, nonTrainable }).toEqual(keras);
+      expect({ total, trainable, nonTrainable }).toEqual({ total: keras.total, trainable: keras.trainable, nonTrainable: keras.nonTrainable });
     } finally {
       tf.dispose([x, expected]);
       model.dispose();
     }
+  });
+});
+
+/** A pipeline on an imported base, written next to the Keras files. */
+function specFile(name: string, base: string): string {
+  const file = path.join(work, `${name}.yaml`);
+  fs.writeFileSync(file, [
+    `name: ${name}`,
+    'dataset: { source: "dir:///nowhere", imageSize: 32, channels: 3 }',
+    base,
+    'mode: transfer',
+    'head: { strategy: replace }',
+    'fineTune: { fromLayer: pw, epochs: 1, learningRate: 0.0001 }',
+  ].join('\n'));
+  return file;
+}
+
+describe('graft summary of a pipeline on an imported base', () => {
+  it('counts the base as Keras does: all of it frozen, then trainable from the fine-tune layer up', async () => {
+    const spec = await loadPipeline(specFile('summary', `base: { uri: "file://${work}/mobile.keras", inputShape: [32, 32, 3], cutAt: gap }`));
+    const [transfer, fineTune] = await summarizePipelineModel(spec, 5);
+    const keras = kerasCounts('mobile');
+    const layers = ['rescale', 'pad', 'conv1', 'conv1_bn', 'conv1_relu', 'dw', 'dw_bn', 'dw_relu', 'pw', 'pw_bn', 'pw_relu', 'gap'];
+    const baseParams = layers.reduce((n, l) => n + keras.layers[l]!, 0);
+    const head = 16 * 5 + 5;
+    expect(transfer!.model).toMatchObject({ total: baseParams + head, trainable: head, nonTrainable: baseParams });
+    const cut = keras.cutAtGapFromPw!;
+    expect(fineTune!.model).toMatchObject({ total: cut.total + head, trainable: cut.trainable + head, nonTrainable: cut.nonTrainable });
+  });
+});
+
+describe('a Keras model with layers Graft does not import', () => {
+  let file: string;
+  beforeAll(() => {
+    // A .keras archive made by hand: config.json only, which is all validation reads.
+    const layer = (className: string, name: string, config: object, from?: string) => ({
+      class_name: className, name, config: { name, ...config },
+      inbound_nodes: from ? [{ args: [{ class_name: '__keras_tensor__', config: { keras_history: [from, 0, 0] } }], kwargs: {} }] : [],
+    });
+    const config = {
+      class_name: 'Functional',
+      config: {
+        name: 'odd',
+        layers: [
+          layer('InputLayer', 'in', { batch_shape: [null, 32, 32, 3] }),
+          layer('Conv2D', 'grouped', { filters: 6, kernel_size: [3, 3], groups: 3, activation: 'relu' }, 'in'),
+          layer('LSTM', 'memory', { units: 4 }, 'grouped'),
+          layer('Dense', 'out', { units: 2, activation: 'hard_silu' }, 'memory'),
+        ],
+        input_layers: [['in', 0, 0]],
+        output_layers: [['out', 0, 0]],
+      },
+    };
+    file = path.join(work, 'odd.keras');
+    fs.writeFileSync(file, writeZip([['config.json', Buffer.from(JSON.stringify(config))]]));
+  });
+
+  const expectNamed = (message: string) => {
+    expect(message).toContain(file);
+    expect(message).toContain("layer 'memory' (LSTM)");
+    expect(message).toContain("layer 'grouped' (Conv2D): groups=3");
+    expect(message).toContain("layer 'out' (Dense): activation 'hard_silu'");
+  };
+
+  it('fails graft validate at base.uri, naming each layer, its class and the file', async () => {
+    const spec = specFile('odd', `base: { uri: "file://${file}", inputShape: [32, 32, 3] }`);
+    const err = await loadPipeline(spec).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(SpecError);
+    expect((err as SpecError).message).toContain('base.uri');
+    expectNamed((err as SpecError).message);
+  });
+
+  it('fails loading with the same message', async () => {
+    const err = await loadModelFromUri(`file://${file}`).then(() => undefined, (e: unknown) => e);
+    expect((err as Error).name).toBe('ModelError');
+    expectNamed((err as Error).message);
+  });
+
+  it('is a validation problem when the file is missing', async () => {
+    const spec = specFile('missing', `base: { uri: "file://${work}/missing.keras", inputShape: [32, 32, 3] }`);
+    await expect(loadPipeline(spec)).rejects.toThrow(/base\.uri.*missing\.keras: cannot read it \(no such file\)/);
   });
 });

@@ -2,31 +2,12 @@ import * as tf from '@tensorflow/tfjs-node';
 import { ModelError } from '../../../errors';
 import type { KerasGraph } from './keras-graph';
 import type { KerasFile } from './keras-file';
-import { SUPPORTED_CLASSES, translateLayer } from './layer-table';
+import { unsupportedLayers, unsupportedMessage } from './check-layers';
+import { translateLayer } from './layer-table';
 import type { LayerWeights } from './weights-file';
 // Keras layers tfjs lacks, registered under Keras's class names before any model is built.
 import './normalization-layer';
 import '../../bases/resizing-layer';
-
-export interface UnsupportedLayer {
-  readonly name: string;
-  readonly className: string;
-  readonly reason: string;
-}
-
-/** Every layer of the graph Graft cannot import, with why; empty when all can be. */
-export function unsupportedLayers(graph: KerasGraph): UnsupportedLayer[] {
-  return graph.layers.flatMap((layer) => {
-    const t = translateLayer(layer);
-    return t.ok ? [] : [{ name: layer.name, className: layer.className, reason: t.reason }];
-  });
-}
-
-/** The message for unsupported layers: each named with its class and the file. */
-export function unsupportedMessage(description: string, layers: readonly UnsupportedLayer[]): string {
-  const list = layers.map((l) => `layer '${l.name}' (${l.className}): ${l.reason}`).join('; ');
-  return `${description}: cannot import ${list}. Graft imports ${SUPPORTED_CLASSES.join(', ')}`;
-}
 
 /**
  * A tfjs LayersModel computing what the Keras model does, with its weights:
@@ -44,8 +25,7 @@ export async function importKerasModel(file: KerasFile, description: string): Pr
     throw new ModelError(`${description}: cannot build the model: ${(err as Error).message}`);
   }
   try {
-    if (file.weights === undefined) throw new ModelError(`${description}: weights were not read`);
-    setWeights(model, file.weights, description);
+    setWeights(model, await file.readWeights(), description);
   } catch (err) {
     model.dispose();
     throw err;

@@ -4,11 +4,11 @@ import { parseKerasModelConfig, type KerasGraph } from './keras-graph';
 import { readKeras3Weights, readLegacyWeights, type LayerWeights } from './weights-file';
 import { readZip } from './zip';
 
-/** What a Keras model file holds: its graph and, when asked for, its weights. */
+/** What a Keras model file holds: its graph, and its weights, read when asked for. */
 export interface KerasFile {
   readonly format: 'keras3' | 'hdf5';
   readonly graph: KerasGraph;
-  readonly weights?: LayerWeights;
+  readWeights(): Promise<LayerWeights>;
 }
 
 const ZIP_MAGIC = Buffer.from('PK\x03\x04', 'latin1');
@@ -22,26 +22,24 @@ export const isKerasFileName = (name: string): boolean => /\.(keras|h5|hdf5)$/i.
  * legacy HDF5 model (`model_config` attribute + `model_weights/`), told apart
  * by their first bytes, not their names.
  */
-export async function readKerasFile(data: Buffer, description: string, opts: { weights: boolean }): Promise<KerasFile> {
+export async function readKerasFile(data: Buffer, description: string): Promise<KerasFile> {
   if (data.subarray(0, 4).equals(ZIP_MAGIC)) {
     const entries = readZip(data, description);
     const config = entries.get('config.json');
     if (config === undefined) throw new ModelError(`${description}: a .keras archive without config.json`);
     const graph = parseKerasModelConfig(parseJson(config.toString('utf8'), description), description);
-    if (!opts.weights) return { format: 'keras3', graph };
-    const h5 = entries.get('model.weights.h5');
-    if (h5 === undefined) {
-      throw new ModelError(`${description}: no model.weights.h5 in the archive${entries.has('model.weights.npz') ? ' (npz weights are not read)' : ''}`);
-    }
-    const weights = await readHdf5(h5, `${description}/model.weights.h5`, readKeras3Weights);
-    return { format: 'keras3', graph, weights };
+    const readWeights = async () => {
+      const h5 = entries.get('model.weights.h5');
+      if (h5 === undefined) {
+        throw new ModelError(`${description}: no model.weights.h5 in the archive${entries.has('model.weights.npz') ? ' (npz weights are not read)' : ''}`);
+      }
+      return readHdf5(h5, `${description}/model.weights.h5`, readKeras3Weights);
+    };
+    return { format: 'keras3', graph, readWeights };
   }
   if (data.subarray(0, 8).equals(HDF5_MAGIC)) {
-    return readHdf5(data, description, (root) => ({
-      format: 'hdf5' as const,
-      graph: parseKerasModelConfig(legacyConfig(root, description), description),
-      ...(opts.weights ? { weights: readLegacyWeights(root) } : {}),
-    }));
+    const graph = await readHdf5(data, description, (root) => parseKerasModelConfig(legacyConfig(root, description), description));
+    return { format: 'hdf5', graph, readWeights: () => readHdf5(data, description, readLegacyWeights) };
   }
   throw new ModelError(`${description}: neither a .keras archive nor an HDF5 file`);
 }
