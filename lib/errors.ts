@@ -39,6 +39,8 @@ export const ERROR_TABLE = {
   AccessError: { retryable: false, exitCode: EXIT_CODE.badInput, messageForm: 'object store <op> refused (<code>) at <endpoint>: <what to check>' },
   // Exit 2: bad input from the environment (GRAFT_S3_*, GRAFT_BUCKET).
   StoreConfigError: { retryable: false, exitCode: EXIT_CODE.badInput, messageForm: '<variable> <what is wrong>' },
+  // Exit 2: bad Temporal connection settings from the environment (GRAFT_TEMPORAL_*), or a server that refuses them.
+  TemporalConfigError: { retryable: false, exitCode: EXIT_CODE.badInput, messageForm: '<variable> <what is wrong>' },
 } as const satisfies Readonly<Record<string, ErrorTypeInfo>>;
 
 export type GraftErrorType = keyof typeof ERROR_TABLE;
@@ -133,6 +135,15 @@ export class StoreConfigError extends GraftError {
   constructor(message: string) {
     super(message);
     this.name = 'StoreConfigError';
+  }
+}
+
+/** The Temporal connection settings (GRAFT_TEMPORAL_*) are malformed or refused: only fixing the environment helps. */
+export class TemporalConfigError extends GraftError {
+  readonly type = 'TemporalConfigError';
+  constructor(message: string) {
+    super(message);
+    this.name = 'TemporalConfigError';
   }
 }
 

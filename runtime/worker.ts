@@ -1,7 +1,7 @@
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import type { LogLevel, LogMetadata } from '@temporalio/worker';
 import type { QueueKind, QueueNames } from './queues';
-import type { TemporalConfig } from './temporal';
+import { withTemporalSettings, type TemporalConfig } from './temporal';
 
 export interface GraftWorkerOptions {
   readonly temporal: TemporalConfig;
@@ -29,7 +29,7 @@ export interface GraftWorkers {
  */
 export async function createGraftWorkers(options: GraftWorkerOptions): Promise<GraftWorkers> {
   installQuietRuntime();
-  const connection = await NativeConnection.connect({ address: options.temporal.address });
+  const connection = await withTemporalSettings(options.temporal, (connectWith) => NativeConnection.connect(connectWith));
   const workers = await Promise.all(options.serve.map((kind) => Worker.create({
     connection,
     namespace: options.temporal.namespace,

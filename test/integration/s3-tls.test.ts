@@ -5,7 +5,7 @@
  * GRAFT_S3_REGION are honoured, and that getting them wrong gives an error
  * naming the setting instead of a retry loop.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as https from 'node:https';
@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import { stackConfigFromEnv } from '../../infra/stack';
 import { AccessError } from '../../lib/errors';
 import { MinioStore, StoreConfigError, storeConfigFromEnv } from '../../lib/store';
+import { makeCa, makeLeaf } from './support/certificates';
 
 const REGION = 'eu-west-3';
 jest.setTimeout(60_000);
@@ -30,18 +31,15 @@ function freePort(): Promise<number> {
   });
 }
 
-/** A CA, and a server certificate for 127.0.0.1 that it signed, as MinIO's --certs-dir wants them. */
+/** A CA, and a server certificate for 127.0.0.1 that it signed, where MinIO's --certs-dir wants them. */
 function makeCertificates(dir: string): { caFile: string; certsDir: string } {
   const certsDir = path.join(dir, 'certs');
   fs.mkdirSync(certsDir);
-  const at = (name: string) => path.join(dir, name);
-  const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
-  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', at('ca.key'), '-out', at('ca.pem'), '-days', '2', '-subj', '/CN=graft-test-ca');
-  openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(certsDir, 'private.key'), '-out', at('server.csr'), '-subj', '/CN=127.0.0.1');
-  fs.writeFileSync(at('san.ext'), 'subjectAltName=IP:127.0.0.1\n');
-  openssl('x509', '-req', '-in', at('server.csr'), '-CA', at('ca.pem'), '-CAkey', at('ca.key'), '-CAcreateserial',
-    '-out', path.join(certsDir, 'public.crt'), '-days', '2', '-extfile', at('san.ext'));
-  return { caFile: at('ca.pem'), certsDir };
+  const ca = makeCa(dir, 'graft-test-ca');
+  const server = makeLeaf(dir, ca, 'minio', 'server');
+  fs.copyFileSync(server.certFile, path.join(certsDir, 'public.crt'));
+  fs.copyFileSync(server.keyFile, path.join(certsDir, 'private.key'));
+  return { caFile: ca.certFile, certsDir };
 }
 
 function healthy(port: number, ca: string): Promise<boolean> {
