@@ -235,8 +235,12 @@ export interface Promotion {
   readonly reason: string;
 }
 
-export interface PublishResult {
-  readonly seconds: number;
+/**
+ * `cached` when the same model (same entries, same spec for the model, same
+ * pipeline) was published before and nothing has been promoted since: the
+ * version is then that earlier run's.
+ */
+export interface PublishResult extends StageResult {
   readonly version: string;
   readonly modelUri: string;
   readonly reportKey: string;
@@ -251,4 +255,59 @@ export interface CurrentModelInfo {
   /** Absent for models promoted before Graft recorded it. */
   readonly modelSpecHash?: string;
   readonly testAccuracy: number;
+}
+
+/** What `lookupPlan` is asked: the run's plan, to look up in the cache without computing anything. */
+export interface PlanLookupInput {
+  readonly ctx: RunContext;
+  readonly spec: PipelineSpec;
+  readonly shardSize?: number;
+  /** Whether the run publishes [true]. */
+  readonly publish?: boolean;
+}
+
+/** One stage's cached results, in the order of its calls; null where a call's entry is missing or unusable. */
+export interface CachedStage {
+  readonly stage: StageName;
+  readonly results: (StageResult | null)[];
+}
+
+/**
+ * The plan's verified cache hits, stage by stage from the start up to and
+ * including the first stage with a miss (later stages depend on it), and the
+ * publish entry when everything before it hit.
+ */
+export interface PlanLookup {
+  readonly stages: CachedStage[];
+  readonly published?: PublishResult;
+  /** Seconds the lookup took. */
+  readonly seconds: number;
+}
+
+/** The activities the stage plan calls (the same signatures whether proxied by Temporal or called directly). */
+export interface PlanActivities {
+  ingest(input: IngestInput): Promise<IngestResult>;
+  augmentShard(input: AugmentInput): Promise<AugmentResult>;
+  prepareBase(input: BaseInput): Promise<BaseResult>;
+  extractShard(input: ExtractInput): Promise<ExtractResult>;
+  trainHead(input: TrainHeadInput): Promise<TrainResult>;
+  trainImages(input: TrainImagesInput): Promise<TrainResult>;
+  evaluate(input: EvaluateInput): Promise<EvaluateResult>;
+  publish(input: PublishInput): Promise<PublishResult>;
+}
+
+/** How an executor runs the stage plan's steps (workflows/stage-plan.ts). */
+export interface PlanExecutor {
+  /** Runs one stage's calls (one per shard, or one) and returns their results in order. */
+  stage<R extends StageResult>(name: StageName, calls: (() => Promise<R>)[]): Promise<R[]>;
+  /** Runs the publish call. */
+  publish(call: () => Promise<PublishResult>): Promise<PublishResult>;
+  /** A bad-input failure the plan finds itself (e.g. a dataset of one class); never returns. */
+  fail(type: 'DataError', message: string): never;
+  /** Called after ingest: a reason to end the run early (scheduled runs on unchanged data), or undefined. */
+  afterIngest?(ingested: IngestResult): Promise<string | undefined>;
+  /** Called as each trained model's test metrics arrive. */
+  evaluated?(model: string, evaluation: Evaluation): void;
+  /** Called after ingest when it left out bad images (`onBadImage: skip`). */
+  skippedImages?(skipped: SkippedImages): void;
 }

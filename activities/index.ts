@@ -14,11 +14,25 @@ import { createCurrentModelActivity, createPublishActivity } from './publish';
 import { createSmokeActivities } from './smoke';
 import { createTrainHeadActivity, createTrainImagesActivity } from './train';
 
-export type { ActivityDeps } from './activity-context';
+import type { PlanWalker } from './lookup';
+import { createLookupPlanActivity } from './lookup';
 
-export function createActivities(deps: ActivityDeps) {
+export type { ActivityDeps } from './activity-context';
+export type { PlanWalker } from './lookup';
+
+export interface GraftActivityDeps extends ActivityDeps {
+  /**
+   * The stage plan (`runStagePlan` from workflows/stage-plan.ts), for
+   * `lookupPlan`: one cache lookup for the whole plan. Without it each
+   * stage looks up its own entry (one round trip per stage).
+   */
+  readonly walkPlan?: PlanWalker;
+}
+
+export function createActivities(deps: GraftActivityDeps) {
   const env = stageEnv(deps);
   return {
+    lookupPlan: withFailureMapping(createLookupPlanActivity(deps)),
     ...createSmokeActivities(deps),
     ingest: withFailureMapping(createIngestActivity(env)),
     augmentShard: withFailureMapping(createAugmentActivity(env)),

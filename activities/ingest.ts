@@ -4,9 +4,12 @@ import { splitDataset } from '../lib/data/split';
 import { datasetFingerprint } from '../lib/data/fingerprint';
 import { cacheKey } from '../lib/store/cache-key';
 import { datasetShard, writeShard } from '../lib/stages/shards';
+import type { JsonValue } from '../lib/store/cache-manifest';
+import { WriteRefused } from '../lib/stages/lookup-only';
 import { runCachedStage } from '../lib/stages/run-stage';
+import { sourceFilesSignature } from '../lib/stages/source-files';
 import { STAGE_CODE_VERSIONS } from '../lib/stages/versions';
-import type { IngestInput, IngestResult, ShardRef, Split } from './contracts';
+import type { IngestInput, IngestResult, ShardRef, Split, StageOutcome } from './contracts';
 import type { StageEnv } from './activity-context';
 import { heartbeat, stageLog, withHeartbeats } from './activity-context';
 
@@ -27,11 +30,22 @@ interface IngestMeta {
  */
 export function createIngestActivity(env: StageEnv) {
   return async function ingest({ ctx, dataset, shardSize }: IngestInput): Promise<IngestResult> {
+    const started = Date.now();
+    const keyOf = (fingerprint: string) => cacheKey({ stage: 'ingest', config: { split: dataset.split, shardSize }, upstream: [fingerprint], codeVersion: STAGE_CODE_VERSIONS.ingest });
+    // Unchanged local files: the content fingerprint of the last read stands, and a cached entry needs no read at all.
+    const files = await sourceFilesSignature(dataset.source);
+    const memoKey = files ? cacheKey({ stage: 'source', config: dataset, upstream: [files], codeVersion: STAGE_CODE_VERSIONS.ingest }) : undefined;
+    if (memoKey && !ctx.noCache) {
+      const memo = (await env.cache.lookup('source', memoKey, { onMiss: () => undefined }))?.meta as SourceMemo | null | undefined;
+      const key = memo ? keyOf(memo.fingerprint) : undefined;
+      const hit = key ? await env.cache.lookup('ingest', key, { onMiss: () => undefined }) : undefined;
+      if (memo && key && hit) return ingestResult(key, 'cached', (Date.now() - started) / 1000, hit.meta as unknown as IngestMeta, memo.skipped);
+    }
     const { dataset: ds, skipped } = await withHeartbeats({ stage: 'ingest' }, readDataset(dataset.source, dataset, env.store));
     const fingerprint = datasetFingerprint(ds);
     // The reader's reason may already start with the file's name.
     const skippedLines = skipped.map((s) => (s.reason.startsWith(`${s.file}: `) ? s.reason : `${s.file}: ${s.reason}`));
-    const key = cacheKey({ stage: 'ingest', config: { split: dataset.split, shardSize }, upstream: [fingerprint], codeVersion: STAGE_CODE_VERSIONS.ingest });
+    const key = keyOf(fingerprint);
     const run = await runCachedStage<IngestMeta>({
       cache: env.cache, stage: 'ingest', key, noCache: ctx.noCache, log: stageLog,
       compute: async (writer) => {
@@ -65,15 +79,32 @@ export function createIngestActivity(env: StageEnv) {
         };
       },
     });
-    const meta = run.meta;
-    const refs = (split: Split): ShardRef[] => meta.shards[split].map((s) => ({ stage: 'ingest', key, ...s }));
+    if (memoKey) await remember(env, memoKey, { fingerprint, skipped: skippedLines });
     // This run's read, not the cached entry's: the same images may come with other bad files.
     if (skippedLines.length > 0) stageLog(`ingest: skipped ${skippedLines.length} bad image(s), e.g. ${skippedLines[0]}`);
-    return {
-      outcome: run.outcome, key, seconds: run.seconds,
-      fingerprint: meta.fingerprint, classNames: meta.classNames, imageShape: meta.imageShape,
-      shards: { train: refs('train'), validation: refs('validation'), test: refs('test') },
-      skipped: skippedLines,
-    };
+    return ingestResult(key, run.outcome, (Date.now() - started) / 1000, run.meta, skippedLines);
+  };
+}
+
+/** What a read of unchanged source files gave: its content fingerprint and the files it skipped. */
+interface SourceMemo {
+  fingerprint: string;
+  skipped: string[];
+}
+
+/** Records the read for the next run; a lookup-only cache (a plan lookup) writes nothing, which costs only a later read. */
+async function remember(env: StageEnv, memoKey: string, memo: SourceMemo): Promise<void> {
+  try {
+    await env.cache.commit('source', memoKey, [], memo as unknown as JsonValue);
+  } catch (err) {
+    if (!(err instanceof WriteRefused)) throw err;
+  }
+}
+
+function ingestResult(key: string, outcome: StageOutcome, seconds: number, meta: IngestMeta, skipped: string[]): IngestResult {
+  const refs = (split: Split): ShardRef[] => meta.shards[split].map((s) => ({ stage: 'ingest', key, ...s }));
+  return {
+    outcome, key, seconds, fingerprint: meta.fingerprint, classNames: meta.classNames, imageShape: meta.imageShape,
+    shards: { train: refs('train'), validation: refs('validation'), test: refs('test') }, skipped,
   };
 }

@@ -4,10 +4,13 @@ import { createLineage } from '../lib/models/lineage';
 import { savePublishedModel } from '../lib/models/predict';
 import { buildReport } from '../lib/report/build-report';
 import type { ReportInput } from '../lib/report/report-input';
+import { cacheKey } from '../lib/store/cache-key';
+import type { JsonValue } from '../lib/store/cache-manifest';
 import { joinKey } from '../lib/store/keys';
 import type { PromotionDecision } from '../lib/stages/champion';
 import { decidePromotion } from '../lib/stages/champion';
 import { judgeChampion } from '../lib/stages/held-out';
+import { STAGE_CODE_VERSIONS } from '../lib/stages/versions';
 import { readModel } from '../lib/stages/model-files';
 import { modelsPrefix, promoteVersion, readChampion } from '../lib/stages/promote';
 import type { CurrentModelInfo, Promotion, PublishInput, PublishResult } from './contracts';
@@ -35,6 +38,16 @@ export function createPublishActivity(env: StageEnv) {
     const { ctx, spec, evaluation } = input;
     const started = Date.now();
     heartbeat({ stage: 'publish' });
+    const key = publishKey(input);
+    if (!ctx.noCache) {
+      const hit = await env.cache.lookup('publish', key, { onMiss: () => undefined });
+      const earlier = hit?.meta as PublishedMeta | null | undefined;
+      if (earlier && await stillPublished(env, spec.name, earlier)) {
+        return { ...earlier, outcome: 'cached', key, seconds: (Date.now() - started) / 1000 };
+      }
+    }
+    // Taken before the work: a lookup-only cache refuses here, so a plan lookup never publishes.
+    const writer = env.cache.writer('publish', key);
     const version = ctx.runId;
     const versionPrefix = joinKey(modelsPrefix(spec.name), version);
     const modelUri = `s3://${env.store.bucket}/${versionPrefix}/model.json`;
@@ -87,8 +100,56 @@ export function createPublishActivity(env: StageEnv) {
       });
     }
     stageLog(`publish: ${modelUri} (${decision.promoted ? 'promoted to current' : 'not promoted'}: ${decision.reason})`);
-    return { seconds: (Date.now() - started) / 1000, version, modelUri, reportKey, promotion };
+    const meta: PublishedMeta = { version, modelUri, reportKey, promotion };
+    // A concurrent run that committed first wins; its version is as good as this one.
+    const manifest = await writer.commit(meta as unknown as JsonValue);
+    return { ...(manifest.meta as unknown as PublishedMeta), outcome: 'computed', key, seconds: (Date.now() - started) / 1000 };
   };
+}
+
+/** What a publish entry records: the version it published and the decision on it. */
+type PublishedMeta = Omit<PublishResult, 'outcome' | 'key' | 'seconds'>;
+
+/**
+ * The publish entry's key: the same trained model (and base) on the same
+ * data, judged by the same evaluation, for the same pipeline and model spec.
+ * The run id is left out: an unchanged re-run finds the earlier run's version.
+ */
+export function publishKey(input: PublishInput): string {
+  const { ctx, spec } = input;
+  return cacheKey({
+    stage: 'publish',
+    config: { pipeline: spec.name, modelSpecHash: ctx.modelSpecHash, classNames: input.classNames, promoteMargin: input.promoteMargin },
+    upstream: [
+      `${input.model.stage}/${input.model.key}`, input.base ? `${input.base.stage}/${input.base.key}` : '-', input.baseWeights?.sha256 ?? '-',
+      input.fingerprint, input.heldOut.evaluateKey, ...input.evaluations.map((e) => `${e.model}:${e.evaluation.testAccuracy}`),
+    ],
+    codeVersion: STAGE_CODE_VERSIONS.publish,
+  });
+}
+
+/**
+ * Whether an earlier publish still stands: its model's files are all there,
+ * and the pipeline's current model is what that publish left (itself when it
+ * was promoted, else the champion it lost to). After any other promotion the
+ * decision is stale and publish runs again.
+ */
+async function stillPublished(env: StageEnv, pipeline: string, earlier: PublishedMeta): Promise<boolean> {
+  const champion = await readChampion(env.store, pipeline);
+  const expected = earlier.promotion.promoted ? earlier.version : earlier.promotion.championVersion;
+  if (champion?.version !== expected) return false;
+  const prefix = joinKey(modelsPrefix(pipeline), earlier.version);
+  const raw = await env.store.get(joinKey(prefix, 'model.json'));
+  if (raw === undefined) return false;
+  let model: { weightsManifest?: { paths: string[] }[] };
+  try {
+    model = JSON.parse(raw.toString('utf8')) as typeof model;
+  } catch {
+    return false;
+  }
+  const present = new Set(await env.store.list(`${prefix}/`));
+  const needed = [...(model.weightsManifest ?? []).flatMap((group) => group.paths), 'report.html'];
+  return needed.every((file) => present.has(joinKey(prefix, file.replace(/^(?:\.\/)+/, ''))));
 }
 
 /** The decision as the run's result records it; `championVersion` only when a champion was judged. */

@@ -85,7 +85,7 @@ export async function runPipelineDirect(acts: DirectActivities, spec: PipelineSp
     async publish(call) {
       const start = process.hrtime.bigint();
       const published = await call();
-      stages.push({ stage: 'publish', seconds: secondsSince(start), calls: 1, outcomes: ['computed'] });
+      stages.push({ stage: 'publish', seconds: secondsSince(start), calls: 1, outcomes: [published.outcome] });
       return published;
     },
     fail(_type, message) {

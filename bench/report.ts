@@ -15,6 +15,7 @@ import type { ExtractBenchResult, ExtractRow, InputSizeSweep } from './keras-ext
 import type { HeadBenchResult } from './keras-head';
 import type { OrchestrationBenchResult } from './orchestration';
 import type { BenchRecord } from './util';
+import { headlineMet } from './util';
 import type { ScaleBenchResult } from './scale';
 import type { PeerInfo } from './util';
 import { REPO_ROOT } from './util';
@@ -201,23 +202,24 @@ function augmentSection(r: BenchRecord<AugmentCompareResult>): Section {
 
 function orchestrationSection(r: BenchRecord<OrchestrationBenchResult>): Section {
   const o = r.result;
+  if (!Array.isArray(o.pipelines)) return { markdown: 'The stored result predates this benchmark\'s current form (two pipeline sizes, a headline); run `node dist/bench/run.js --only orchestration`.' };
+  const last = o.pipelines[o.pipelines.length - 1]!;
   const md = [
-    `The same transfer pipeline (${int(o.images)} Fashion-MNIST images, one augmented copy, small-cnn, ${o.shards} extract activities, publish included), every stage recomputed, through Temporal with an in-process worker vs the same stage activities called directly in one process. ${o.reps} repetition(s) per side, alternating; medians. Per-stage Temporal times are first-scheduled → last-completed from the workflow history.`,
+    `The same transfer pipeline (Fashion-MNIST, one augmented copy, EfficientNet-Lite0 with its ImageNet weights at 96 px, head trained 5 epochs, evaluate and publish included), every stage recomputed, through Temporal with an in-process worker vs the same stage plan (workflows/stage-plan.ts) with its activities called directly in one process, shards one after another. Two sizes; ${o.reps} repetitions, each running both sizes and both sides back to back, the side that goes first alternating; medians, with the spread of the per-repetition fractions. Per-stage Temporal times are first-scheduled → last-completed from the workflow history. The dev server runs with one task-queue partition and eager activity dispatch (infra/stack).`,
     '',
-    table(['', 'seconds'], [
-      ['direct calls', f(o.directMedianSeconds, 2)],
-      ['through Temporal', f(o.temporalMedianSeconds, 2)],
-      ['overhead', `${f(o.overheadSeconds, 2)} (${f(o.overheadPercent)}% of the run)`],
-    ]),
+    table(['pipeline', 'images', 'activities', 'direct (s)', 'Temporal (s)', 'overhead (s)', 'overhead (share of the run)', 'per repetition'],
+      o.pipelines.map((p) => [p.size, int(p.images), String(p.activities), f(p.directMedianSeconds, 2), f(p.temporalMedianSeconds, 2), f(p.overheadSeconds, 2), `**${pct(p.overheadFraction)}**`, p.pairedFractions.map(pct).join(', ')])),
+    '',
+    `Per stage, ${last.size} pipeline, last repetition:`,
     '',
     table(['stage', 'activities', 'direct (s)', 'Temporal (s)', 'overhead (s)'],
-      o.stages.map((s) => [s.stage, String(s.activities), f(s.directSeconds, 2), f(s.temporalSeconds, 2), f(s.overheadSeconds, 2)])),
+      last.stages.map((s) => [s.stage, String(s.activities), f(s.directSeconds, 2), f(s.temporalSeconds, 2), f(s.overheadSeconds, 2)])),
     '',
     '![orchestration](bench/results/orchestration.svg)',
     '',
-    `Across the ${o.stages.reduce((n, s) => n + s.activities, 0)} activities that is ${f(o.overheadSeconds / o.stages.reduce((n, s) => n + s.activities, 0), 2)} s per activity. Part is Temporal's own round trip (schedule, poll, result payload, the workflow task between stages: milliseconds on a local server); the rest is most likely the in-process worker sharing one Node thread and two cores with the work: heartbeats and the \`setImmediate\` yield after every batch (so pollers and queries stay live), and the workflow's own tasks, run on the same thread as the native calls. It is a per-activity cost, not a per-image one, so its share falls as shards grow (a bigger \`shardSize\` means fewer extract activities) and a worker on its own cores pays less of it. Stage-level differences of a few tenths of a second are within the noise of two shared cores. What it buys: retries, resume from a checkpoint after a killed worker, progress queries and a history of every run.`,
+    'What an activity costs through Temporal on one machine: the schedule → poll → result round trip and the workflow task between stages, milliseconds on a local server once the task queue has one partition (with the default four, a one-slot worker polled one partition while its next task waited on another: 1–2 s per activity). Activities on the workflow\'s own queue are dispatched eagerly in the workflow task\'s reply. The in-process worker shares the Node thread with the work: heartbeats and the per-batch `setImmediate` yield cost the same on both sides. Differences of a few tenths of a second are within the noise of two shared cores; a negative overhead is that noise.',
   ].join('\n');
-  const values = o.stages.flatMap((s) => [
+  const values = last.stages.flatMap((s) => [
     { stage: s.stage, side: 'direct', v: s.directSeconds },
     { stage: s.stage, side: 'Temporal', v: s.temporalSeconds },
   ]);
@@ -228,7 +230,7 @@ function orchestrationSection(r: BenchRecord<OrchestrationBenchResult>): Section
       spec: {
         data: { values }, width: 420, height: 220, mark: 'bar',
         encoding: {
-          x: { field: 'stage', type: 'nominal', title: null, sort: o.stages.map((s) => s.stage), axis: { labelAngle: 0 } },
+          x: { field: 'stage', type: 'nominal', title: null, sort: last.stages.map((s) => s.stage), axis: { labelAngle: 0 } },
           xOffset: { field: 'side' },
           y: { field: 'v', type: 'quantitative', title: 'seconds' },
           color: { field: 'side', type: 'nominal', title: null },
@@ -240,17 +242,18 @@ function orchestrationSection(r: BenchRecord<OrchestrationBenchResult>): Section
 
 function cacheSection(r: BenchRecord<CacheBenchResult>): Section {
   const c = r.result;
+  if (!Array.isArray(c.ratios)) return { markdown: 'The stored result predates this benchmark\'s current form (repetitions, a headline); run `node dist/bench/run.js --only cache`.' };
   const stages = Object.keys(c.rerunOutcomes);
   return {
     markdown: [
-      'The orchestration pipeline run twice through Temporal: first with every stage recomputed, then unchanged.',
+      `The small orchestration pipeline (${int(c.images)} images) through Temporal: first with every stage recomputed (\`--no-cache\`), then unchanged; ${c.reps} such pairs, back to back.`,
       '',
-      table(['run', 'seconds', ...stages], [
-        ['first', f(c.firstSeconds, 2), ...stages.map((s) => c.firstOutcomes[s] ?? '')],
-        ['unchanged re-run', f(c.rerunSeconds, 2), ...stages.map((s) => c.rerunOutcomes[s] ?? '')],
+      table(['run', 'seconds (each pair)', 'activities', ...stages], [
+        ['first', c.firstSeconds.map((x) => f(x, 2)).join(', '), String(c.firstActivities), ...stages.map((s) => c.firstOutcomes[s] ?? '')],
+        ['unchanged re-run', c.rerunSeconds.map((x) => f(x, 2)).join(', '), String(c.rerunActivities), ...stages.map((s) => c.rerunOutcomes[s] ?? '')],
       ]),
       '',
-      `Re-run ÷ first run: **${ratio(c.ratio)}**. What a hit still costs: ingest always reads the source (its content decides the key), every stage checks its manifest, and publish always runs (a new version with its report).`,
+      `Re-run ÷ first run: **${pct(c.ratio)}** (median; pairs ${c.ratios.map(pct).join(', ')}). What a re-run costs: one \`lookupPlan\` activity walks the same stage plan over a cache that refuses to write, so every stage returns its verified hit (manifest and checksums of every object) or the walk stops where work would start; the workflow takes the hits instead of scheduling their activities. Ingest skips reading the images when the source files' sizes and modification times are unchanged (their content fingerprint is remembered under that signature); publish is a hit when the same model was published before and the pipeline's current model is still what that publish left.`,
     ].join('\n'),
   };
 }
@@ -390,6 +393,38 @@ function machineSection(results: Results): string {
   ].join('\n');
 }
 
+/** The benchmarks issue 16 sets a goal for, in its order: each should carry a headline. */
+const GOAL_BENCHMARKS = ['orchestration', 'head', 'cache', 'end-to-end', 'extract'] as const;
+
+/** A headline figure in its unit: fractions as percentages, ratios with ×. */
+function headlineValue(value: number, unit: string): string {
+  if (unit.startsWith('fraction')) return pct(value);
+  if (unit.startsWith('×')) return `${f(value, 2)}${unit}`;
+  return `${f(value, 2)} ${unit}`;
+}
+
+/** Every headline against its goal, one row each; a goal benchmark without one says so. */
+export function goalsSection(results: Results): string {
+  const records = Object.values(results) as BenchRecord[];
+  const rows = records.flatMap((r) => [r.headline, ...(r.moreHeadlines ?? [])].flatMap((h) => (h ? [{ name: r.name, h, r }] : [])));
+  rows.sort((a, b) => rank(a.name) - rank(b.name));
+  const missing = GOAL_BENCHMARKS.filter((name) => !records.some((r) => r.name === name && r.headline));
+  return [
+    table(['benchmark', 'what', 'measured', 'goal', 'met', 'run'], [
+      ...rows.map(({ name, h, r }) => [
+        name, h.what, `**${headlineValue(h.value, h.unit)}**`, `${h.better === 'lower' ? '≤' : '≥'} ${headlineValue(h.goal, h.unit)}`,
+        headlineMet(h) ? 'yes' : 'no', `${r.startedAt.slice(0, 16).replace('T', ' ')}${r.loadAtStart !== undefined ? `, load ${r.loadAtStart}` : ''}`,
+      ]),
+      ...missing.map((name) => [name, 'no headline in the stored result (measured before the goals, or not yet run)', 'n/a', '', '', '']),
+    ]),
+  ].join('\n');
+}
+
+function rank(name: string): number {
+  const i = (GOAL_BENCHMARKS as readonly string[]).indexOf(name);
+  return i === -1 ? GOAL_BENCHMARKS.length : i;
+}
+
 const BUILDERS: { [K in keyof Results]-?: (r: NonNullable<Results[K]>) => Section } = {
   extract: extractSection, head: headSection, 'end-to-end': endToEndSection, augment: augmentSection,
   orchestration: orchestrationSection, cache: cacheSection, scale: scaleSection, ceiling: ceilingSection, accuracy: accuracySection,
@@ -414,6 +449,12 @@ export async function writeReport(dir: string, markdownFile: string): Promise<vo
     '# Benchmarks',
     '',
     'Generated by `npm run bench` (bench/run.ts) from the JSON results in bench/results/; do not edit by hand. `node dist/bench/run.js --only <name>` re-runs one benchmark, `--quick` runs tiny sizes into a temp folder. The Keras peer runs in a private virtualenv made by bench/python/setup.sh.',
+    '',
+    '## Goals',
+    '',
+    'Each benchmark\'s headline figure against its goal (issue 16), as stored in its result\'s `headline`; the sections below give the detail and the spread.',
+    '',
+    goalsSection(results),
     '',
     '## Machine',
     '',

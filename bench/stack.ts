@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { createActivities } from '../activities';
+import { createWorkerActivities } from '../runtime/worker-activities';
 import type { StageName } from '../activities/contracts';
 import type { QueueNames } from '../runtime/queues';
 import { connectClient, temporalConfigFromEnv } from '../runtime/temporal';
@@ -46,7 +46,7 @@ export async function openBenchStack(label: string): Promise<BenchStack> {
   const queues = { cpu: `${id}-cpu`, gpu: `${id}-gpu` };
   const client = await connectClient(temporalConfigFromEnv());
   const workers = await createGraftWorkers({
-    temporal: temporalConfigFromEnv(), queues, serve: ['cpu', 'gpu'], activities: createActivities({ store: bench.store }),
+    temporal: temporalConfigFromEnv(), queues, serve: ['cpu', 'gpu'], activities: createWorkerActivities({ store: bench.store }),
   });
   const done = workers.run();
   return {

@@ -79,6 +79,8 @@ export async function pipelineWorkflow(input: PipelineRunInput): Promise<Pipelin
 
   async function runStages(ctx: RunContext): Promise<PipelineRunResult> {
     const reports: StageReport[] = [];
+    // One activity looks the whole plan up in the cache; the stages it found run no activity of their own.
+    const cached = ctx.noCache ? undefined : await cpu.lookupPlan({ ctx, spec, ...(input.shardSize ? { shardSize: input.shardSize } : {}), publish: true });
 
     /** Runs the activities of one stage (one per shard), keeping progress and the stage report. */
     async function stage<R extends StageResult>(name: StageName, calls: (() => Promise<R>)[]): Promise<R[]> {
@@ -108,7 +110,7 @@ export async function pipelineWorkflow(input: PipelineRunInput): Promise<Pipelin
       }
     }
 
-    const result = await runStagePlan({ spec, ctx, cpu, gpu, shardSize: input.shardSize }, {
+    const result = await runStagePlan({ spec, ctx, cpu, gpu, shardSize: input.shardSize, ...(cached ? { cached } : {}) }, {
       stage,
       async publish(call) {
         const state: StageProgress = { status: 'running', done: 0, total: 1, seconds: 0 };
@@ -118,8 +120,8 @@ export async function pipelineWorkflow(input: PipelineRunInput): Promise<Pipelin
           progress.status = 'failed';
           throw err;
         });
-        Object.assign(state, { status: 'computed', done: 1, seconds: published.seconds });
-        reports.push({ stage: 'publish', outcome: 'computed', seconds: published.seconds });
+        Object.assign(state, { status: published.outcome, done: 1, seconds: published.seconds });
+        reports.push({ stage: 'publish', outcome: published.outcome, seconds: published.seconds });
         progress.published = published;
         return published;
       },

@@ -7,9 +7,8 @@
  * the workflow sandbox can run it.
  */
 import type {
-  AugmentInput, AugmentResult, BaseInput, BaseResult, BaseWeightsRef, EpochMetrics, EvaluateInput, EvaluateResult,
-  Evaluation, ExtractInput, ExtractResult, IngestInput, IngestResult, ModelRef, PublishInput, PublishResult, RunContext,
-  ShardRef, SkippedImages, StageName, StageResult, TrainHeadInput, TrainImagesInput, TrainResult,
+  BaseWeightsRef, EpochMetrics, Evaluation, ModelRef, PlanActivities, PlanExecutor, PlanLookup, PublishInput, PublishResult, RunContext,
+  ShardRef, SkippedImages, StageName, StageResult,
 } from '../activities/contracts';
 import type { PipelineSpec } from '../pipelines/schema';
 
@@ -27,33 +26,7 @@ export function defaultShardSize(dataset: Pick<PipelineSpec['dataset'], 'imageSi
 /** Skipped images named in a run's progress, result and report; the count covers them all. */
 export const SKIPPED_IMAGES_SHOWN = 5;
 
-/** The activities the plan calls (the same signatures whether proxied by Temporal or called directly). */
-export interface PlanActivities {
-  ingest(input: IngestInput): Promise<IngestResult>;
-  augmentShard(input: AugmentInput): Promise<AugmentResult>;
-  prepareBase(input: BaseInput): Promise<BaseResult>;
-  extractShard(input: ExtractInput): Promise<ExtractResult>;
-  trainHead(input: TrainHeadInput): Promise<TrainResult>;
-  trainImages(input: TrainImagesInput): Promise<TrainResult>;
-  evaluate(input: EvaluateInput): Promise<EvaluateResult>;
-  publish(input: PublishInput): Promise<PublishResult>;
-}
-
-/** How an executor runs the plan's steps. */
-export interface PlanExecutor {
-  /** Runs one stage's calls (one per shard, or one) and returns their results in order. */
-  stage<R extends StageResult>(name: StageName, calls: (() => Promise<R>)[]): Promise<R[]>;
-  /** Runs the publish call (it is not a cached stage). */
-  publish(call: () => Promise<PublishResult>): Promise<PublishResult>;
-  /** A bad-input failure the plan finds itself (e.g. a dataset of one class); never returns. */
-  fail(type: 'DataError', message: string): never;
-  /** Called after ingest: a reason to end the run early (scheduled runs on unchanged data), or undefined. */
-  afterIngest?(ingested: IngestResult): Promise<string | undefined>;
-  /** Called as each trained model's test metrics arrive. */
-  evaluated?(model: string, evaluation: Evaluation): void;
-  /** Called after ingest when it left out bad images (`onBadImage: skip`). */
-  skippedImages?(skipped: SkippedImages): void;
-}
+export type { PlanActivities, PlanExecutor } from '../activities/contracts';
 
 export interface StagePlanInput {
   readonly spec: PipelineSpec;
@@ -64,6 +37,12 @@ export interface StagePlanInput {
   readonly shardSize?: number;
   /** Whether to publish the trained model [true]. */
   readonly publish?: boolean;
+  /**
+   * The plan's cache hits found by one `lookupPlan` call: a call with a hit
+   * takes it instead of running its activity, so an unchanged run costs one
+   * round trip for the whole plan.
+   */
+  readonly cached?: PlanLookup;
 }
 
 export interface StagePlanResult {
@@ -84,8 +63,9 @@ export interface StagePlanResult {
  * fine-tune (optional) → evaluate → publish; `mode: retrain` trains the whole
  * network on images instead of base + extract + head.
  */
-export async function runStagePlan(input: StagePlanInput, run: PlanExecutor, reports: () => PublishInput['stages']): Promise<StagePlanResult> {
+export async function runStagePlan(input: StagePlanInput, executor: PlanExecutor, reports: () => PublishInput['stages']): Promise<StagePlanResult> {
   const { spec, ctx, cpu, gpu } = input;
+  const run = input.cached ? withCachedResults(executor, input.cached) : executor;
   const [ingested] = await run.stage('ingest', [() => cpu.ingest({ ctx, dataset: spec.dataset, shardSize: input.shardSize ?? defaultShardSize(spec.dataset) })]);
   const numClasses = ingested!.classNames.length;
   if (numClasses < 2) run.fail('DataError', `dataset has ${numClasses} class; a classifier needs at least 2`);
@@ -158,4 +138,33 @@ export async function runStagePlan(input: StagePlanInput, run: PlanExecutor, rep
     evaluations, promoteMargin: spec.schedule?.promoteMargin ?? 0, heldOut: { images: test, evaluateKey }, ...skipped,
   }));
   return { ...done, published };
+}
+
+/**
+ * `run` with the lookup's hits in place of their activities. The lookup
+ * walked this same plan, so its stages come in the same order; a stage that
+ * does not match ends the use of the lookup (every later call runs, and
+ * looks up its own entry).
+ */
+export function withCachedResults(run: PlanExecutor, lookup: PlanLookup): PlanExecutor {
+  const pending = [...lookup.stages];
+  let publishHit = lookup.published;
+  return {
+    ...run,
+    stage<R extends StageResult>(name: StageName, calls: (() => Promise<R>)[]): Promise<R[]> {
+      const hit = pending[0]?.stage === name && pending[0].results.length === calls.length ? pending.shift() : undefined;
+      if (!hit) {
+        pending.length = 0;
+        publishHit = undefined;
+      }
+      return run.stage(name, calls.map((call, i) => {
+        const result = hit?.results[i];
+        return result ? () => Promise.resolve(result as R) : call;
+      }));
+    },
+    publish(call) {
+      const hit = pending.length === 0 ? publishHit : undefined;
+      return run.publish(hit ? () => Promise.resolve(hit) : call);
+    },
+  };
 }

@@ -16,7 +16,7 @@ import { StageCache } from '../../lib/store/cache';
 import { cacheObjectPath } from '../../lib/store/cache-manifest';
 import type { MinioStore } from '../../lib/store/minio-store';
 import type { ObjectStore } from '../../lib/store/object-store';
-import { createActivities } from '../../activities';
+import { createWorkerActivities } from '../../runtime/worker-activities';
 import { renderRun } from '../../runtime/progress-view';
 import { temporalConfigFromEnv } from '../../runtime/temporal';
 import { createGraftWorkers } from '../../runtime/worker';
@@ -86,11 +86,17 @@ describe('transfer pipeline with fine-tuning', () => {
     expect((await stack.store.get(published.reportKey))!.toString()).toContain('<svg');
   });
 
-  test('a second run takes every stage from the cache', async () => {
-    const second = await run(spec());
+  test('a second run takes every stage from the cache, publish included, in one activity', async () => {
+    const handle = await startRun(stack.client, spec());
+    const second = await handle.result();
     const o = outcomes(second);
-    for (const stage of ['ingest', 'augment', 'base', 'extract', 'train-head', 'fine-tune', 'evaluate']) expect(o[stage]).toBe('cached');
+    for (const stage of ['ingest', 'augment', 'base', 'extract', 'train-head', 'fine-tune', 'evaluate', 'publish']) expect(o[stage]).toBe('cached');
     expect(second.evaluations).toEqual(first.evaluations);
+    // The same published version, not a new one: nothing changed.
+    expect(second.published!.version).toBe(first.published!.version);
+    const history = await handle.fetchHistory();
+    const activities = (history.events ?? []).flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType?.name] : []));
+    expect(activities).toEqual(['lookupPlan']);
   });
 
   test('--no-cache recomputes every stage', async () => {
@@ -144,7 +150,7 @@ describe('transfer pipeline with fine-tuning', () => {
     // cached feature shard: the first is extract's checksum lookup, the second train-head's read.
     const queues = { cpu: `${stack.queues.cpu}-lost`, gpu: `${stack.queues.gpu}-lost` };
     const damaging = damageSecondRead(stack.store, /^cache\/extract\/.+\.x\.npy$/);
-    const lossy = await createGraftWorkers({ temporal: temporalConfigFromEnv(), queues, serve: ['cpu', 'gpu'], activities: createActivities({ store: damaging.store }) });
+    const lossy = await createGraftWorkers({ temporal: temporalConfigFromEnv(), queues, serve: ['cpu', 'gpu'], activities: createWorkerActivities({ store: damaging.store }) });
     const running = lossy.run();
     const earlierCheckpoints = new Set(await stack.store.list('checkpoints/train-head/'));
     try {

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Command, CommandOptions } from '../../command';
-import { createActivities } from '../../../activities';
+import { createWorkerActivities } from '../../../runtime/worker-activities';
 import { activityDepsFromEnv } from '../../../runtime/deps';
 import { defaultQueues } from '../../../runtime/queues';
 import type { QueueKind } from '../../../runtime/queues';
@@ -39,7 +39,7 @@ export const workerCommand: Command = {
       temporal,
       queues,
       serve,
-      activities: createActivities(await activityDepsFromEnv()),
+      activities: createWorkerActivities(await activityDepsFromEnv()),
     });
     const stop = () => {
       io.out('worker: shutting down (finishing the current activities)…');

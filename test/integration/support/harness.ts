@@ -14,7 +14,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Client } from '@temporalio/client';
-import { createActivities } from '../../../activities';
+import { createWorkerActivities } from '../../../runtime/worker-activities';
 import { connectClient, temporalConfigFromEnv } from '../../../runtime/temporal';
 import { createGraftWorkers } from '../../../runtime/worker';
 import type { GraftWorkers } from '../../../runtime/worker';
@@ -62,7 +62,7 @@ export async function startInProcessWorker(stack: TestStack): Promise<{ workers:
     temporal: temporalConfigFromEnv(),
     queues: stack.queues,
     serve: ['cpu', 'gpu'],
-    activities: createActivities({ store: stack.store }),
+    activities: createWorkerActivities({ store: stack.store }),
   });
   const done = workers.run();
   return { workers, done };

@@ -142,7 +142,7 @@ describe('outcomes and views', () => {
   it("says whether a run was skipped, who won and by how much, or why it failed", () => {
     expect(runOutcome({ ...base, result: { ...result, status: 'skipped', reason: 'data and spec unchanged since model v1 (fingerprint abc, model-spec hash def)' } }))
       .toBe('skipped: data and spec unchanged since model v1 (fingerprint abc, model-spec hash def)');
-    const published = (promoted: boolean, reason: string) => ({ version: 'v2', modelUri: 's3://b/m', reportKey: 'k', promotion: { promoted, reason, challengerAccuracy: 0.9, testImages: 600 }, seconds: 1 });
+    const published = (promoted: boolean, reason: string) => ({ version: 'v2', modelUri: 's3://b/m', reportKey: 'k', promotion: { promoted, reason, challengerAccuracy: 0.9, testImages: 600 }, outcome: 'computed' as const, key: 'p', seconds: 1 });
     expect(runOutcome({ ...base, result: { ...result, status: 'completed', published: published(true, '90.00% beats v1') } })).toBe('promoted: 90.00% beats v1');
     expect(runOutcome({ ...base, result: { ...result, status: 'completed', published: published(false, 'kept v1') } })).toBe('not promoted: kept v1');
     expect(runOutcome({ ...base, status: 'FAILED', failure: 'DataError: bad.png' })).toBe('FAILED: DataError: bad.png');

@@ -104,6 +104,47 @@ describe('the stage plan', () => {
     expect(published[0]!.heldOut).toEqual({ images: [shard('ingest', 'test-0')], evaluateKey: 'evaluate-2' });
   });
 
+  it('takes the lookup\'s hits instead of their activities, runs the misses, and publishes from the cache only when every stage hit', async () => {
+    const ctx = { runId: 'r', pipeline: 'plan', specHash: 'h', modelSpecHash: 'm', noCache: false, heartbeatSeconds: 60 };
+    // A first run, recording every result in call order.
+    const recorded: StageResult[] = [];
+    const recording = fakeActivities([]);
+    const record = Object.fromEntries(Object.entries(recording).map(([name, fn]) => [name, async (input: never) => {
+      const result = await (fn as (i: never) => Promise<StageResult>)(input);
+      recorded.push(result);
+      return result;
+    }])) as unknown as PlanActivities;
+    await runStagePlan({ spec: spec({}), ctx, cpu: record, gpu: record }, executor([]), () => []);
+    const [ingest, aug1, aug2, base, ...rest] = recorded;
+    const extracts = rest.slice(0, 6);
+    const [head, evaluated, published] = rest.slice(6);
+
+    // Everything cached: no activity runs at all.
+    const none: string[] = [];
+    const full = {
+      stages: [
+        { stage: 'ingest' as const, results: [ingest!] }, { stage: 'augment' as const, results: [aug1!, aug2!] }, { stage: 'base' as const, results: [base!] },
+        { stage: 'extract' as const, results: extracts }, { stage: 'train-head' as const, results: [head!] }, { stage: 'evaluate' as const, results: [evaluated!] },
+      ],
+      published: published as never, seconds: 0,
+    };
+    const all = await runStagePlan({ spec: spec({}), ctx, cpu: fakeActivities(none), gpu: fakeActivities(none), cached: full }, executor([]), () => []);
+    expect(none).toEqual([]);
+    expect(all.published).toBe(published);
+
+    // Two extract shards missed: only they run, then everything after extract, publish included.
+    const some: string[] = [];
+    const partial = { stages: [full.stages[0]!, full.stages[1]!, full.stages[2]!, { stage: 'extract' as const, results: [extracts[0]!, null, extracts[2]!, extracts[3]!, null, extracts[5]!] }], seconds: 0 };
+    await runStagePlan({ spec: spec({}), ctx, cpu: fakeActivities(some), gpu: fakeActivities(some), cached: partial }, executor([]), () => []);
+    expect(some).toEqual(['extract', 'extract', 'train-head', 'evaluate', 'publish']);
+
+    // A lookup of another plan (its stages do not line up) is not used past the mismatch.
+    const other: string[] = [];
+    const mismatched = { stages: [full.stages[0]!, { stage: 'augment' as const, results: [aug1!] }, full.stages[2]!], published: published as never, seconds: 0 };
+    await runStagePlan({ spec: spec({}), ctx, cpu: fakeActivities(other), gpu: fakeActivities(other), cached: mismatched }, executor([]), () => []);
+    expect(other).toEqual(['augment', 'augment', 'base', ...Array(6).fill('extract'), 'train-head', 'evaluate', 'publish']);
+  });
+
   it('is the only place the stage order lives: the workflow and the direct runner call it and no activity themselves', () => {
     for (const file of ['workflows/pipeline-workflow.ts', 'bench/direct-pipeline.ts']) {
       const source = readFileSync(path.join(ROOT, file), 'utf8');
