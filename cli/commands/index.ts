@@ -34,6 +34,7 @@ export const commands: Command[] = [
   lazy('dev', () => (require('./dev') as typeof import('./dev')).devCommand),
   lazy('gc', () => (require('./gc') as typeof import('./gc')).gcCommand),
   lazy('predict', () => (require('./predict') as typeof import('./predict')).predictCommand),
+  lazy('export', () => (require('./export') as typeof import('./export')).exportCommand),
   lazy('classify', () => (require('./classify') as typeof import('./classify')).classifyCommand),
   lazy('demo', () => (require('./demo') as typeof import('./demo')).demoCommand),
 ];

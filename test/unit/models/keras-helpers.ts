@@ -4,7 +4,7 @@
  * provisioning of the benchmarks uses) running test/support/keras_models.py.
  */
 import * as tf from '@tensorflow/tfjs-node';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { decodeNpy, encodeNpy } from '../../../lib/store/npy';
@@ -20,7 +20,9 @@ export function kerasPython(): string {
 
 /** Runs keras_models.py with the given arguments. */
 export function runKeras(python: string, ...args: string[]): void {
-  execFileSync(python, [SCRIPT, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' } });
+  const run = spawnSync(python, [SCRIPT, ...args], { encoding: 'utf8', env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' } });
+  // The end of Python's traceback says what failed; the start can be a whole model config.
+  if (run.status !== 0) throw new Error(`keras_models.py ${args[0]} failed (${run.status}): …${run.stderr.slice(-1500)}`);
 }
 
 export function readNpy(file: string): tf.Tensor {
