@@ -14,9 +14,9 @@ import { isModelUri, publishedModelOfRun } from './locate';
 const FORMATS = ['keras', 'tfjs', 'savedmodel'] as const;
 type Format = (typeof FORMATS)[number];
 
-const usage = 'graft export <model-uri | run-id> [--format keras|tfjs|savedmodel] [--out PATH]';
+const usage = 'graft export <model-uri | model path | run-id> [--format keras|tfjs|savedmodel] [--out PATH]';
 const options = {
-  format: { type: 'string', value: 'FORMAT', default: 'keras', help: 'keras (a .keras file for keras.models.load_model), tfjs (model.json + weights), savedmodel' },
+  format: { type: 'string', value: 'FORMAT', default: 'keras', help: 'keras (a .keras file for keras.models.load_model), tfjs (model.json + weights), savedmodel (not available from tfjs-node; says why)' },
   out: { type: 'string', value: 'PATH', help: 'where to write it (default: <pipeline>-<version>.keras, or <pipeline>-<version>-tfjs/)' },
 } as const satisfies CommandOptions;
 
@@ -25,8 +25,8 @@ const SAVEDMODEL_UNAVAILABLE = 'SavedModel export is not available: tfjs-node ru
   + "keras.models.load_model('m.keras').export('saved_model_dir') writes a SavedModel for serving.";
 
 /**
- * `graft export`: writes a published model (a model URI, or the model a run
- * published) for use outside Graft. `keras` writes one `.keras` file taking
+ * `graft export`: writes a published model (a model URI or local path, or
+ * the model a run published) for use outside Graft. `keras` writes one `.keras` file taking
  * raw 8-bit images of any size: two layers in front of the published model
  * resize them and scale them by the lineage's `inputScale`, then the model's
  * own input contract (resize, gray → RGB, normalize) follows as layers.
@@ -49,7 +49,9 @@ export function createExportCommand(openStore: () => ObjectStore = defaultOpenSt
       if (format === 'savedmodel') throw new ModelError(SAVEDMODEL_UNAVAILABLE);
       const arg = positionals[0]!;
       let store: ObjectStore | undefined;
-      const uri = isModelUri(arg) ? arg : await publishedModelOfRun((store = openStore()), arg);
+      const uri = isModelUri(arg) ? arg
+        : fs.existsSync(arg) ? `file://${path.resolve(arg)}`
+        : await publishedModelOfRun((store = openStore()), arg);
       if (needsStore(uri)) store ??= openStore();
       const pub = await loadPublishedModel(uri, store ? { store } : {});
       try {
