@@ -9,7 +9,7 @@ const path = require('node:path');
 const resultsDir = path.join(__dirname, 'results');
 const out = path.join(__dirname, '..', '..', 'RELIABILITY.md');
 const GROUPS = {
-  process: 'Worker killed (SIGKILL) and restarted',
+  process: 'Workers killed (SIGKILL)',
   server: 'Servers down or restarted',
   cache: 'Cached objects damaged',
   concurrency: 'Concurrent runs',
