@@ -2,7 +2,8 @@
 
   python keras_models.py build OUT_DIR
       builds each model with random weights (BN statistics included), saves
-      it as OUT_DIR/<name>.keras and OUT_DIR/<name>.h5, and writes a random
+      it as OUT_DIR/<name>.keras and OUT_DIR/<name>.h5 (and, functional ones,
+      as Keras 2 laid out HDF5: <name>.keras2.h5), and writes a random
       input (<name>-x.npy), Keras's output on it (<name>-y.npy) and
       OUT_DIR/<name>.json: parameter counts as model.summary() shows them.
   python keras_models.py predict MODEL.keras X.npy Y.npy
@@ -102,6 +103,57 @@ def fine_tune_counts(model, cut_at, from_layer):
     return counts(base)
 
 
+def keras2_config(model):
+    """The model's config as Keras 2 (tf.keras) wrote it: plain dtypes,
+    batch_input_shape, inbound nodes as [[layer, node, tensor, kwargs]]."""
+    def plain(value):
+        if isinstance(value, dict):
+            if value.get("class_name") == "DTypePolicy":
+                return value["config"]["name"]
+            if "class_name" in value and "config" in value:
+                return {"class_name": value["class_name"], "config": plain(value["config"])}
+            return {k: plain(v) for k, v in value.items() if k != "shared_object_id"}
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        return value
+
+    def tensors(args):
+        if isinstance(args, list):
+            return [t for a in args for t in tensors(a)]
+        if isinstance(args, dict) and args.get("class_name") == "__keras_tensor__":
+            return [list(args["config"]["keras_history"]) + [{}]]
+        return []
+
+    config = json.loads(model.to_json())["config"]  # serialized: tensors as __keras_tensor__ dicts
+    layers = []
+    for layer in config["layers"]:
+        c = plain(layer["config"])
+        if layer["class_name"] == "InputLayer":
+            c["batch_input_shape"] = c.pop("batch_shape")
+        nodes = [tensors(node["args"]) for node in layer["inbound_nodes"]]
+        layers.append({"class_name": layer["class_name"], "name": layer["name"], "config": c, "inbound_nodes": nodes})
+    return {"class_name": "Functional", "config": {"name": config["name"], "layers": layers,
+            "input_layers": config["input_layers"], "output_layers": config["output_layers"]},
+            "keras_version": "2.15.0", "backend": "tensorflow"}
+
+
+def save_keras2_h5(model, path):
+    """A legacy HDF5 file laid out as Keras 2 saved them (model_config, model_weights/<layer>/<layer>/<w>:0)."""
+    import h5py
+    with h5py.File(path, "w") as f:
+        f.attrs["keras_version"] = "2.15.0"
+        f.attrs["backend"] = "tensorflow"
+        f.attrs["model_config"] = json.dumps(keras2_config(model))
+        weights = f.create_group("model_weights")
+        weights.attrs["layer_names"] = [layer.name.encode() for layer in model.layers]
+        for layer in model.layers:
+            g = weights.create_group(layer.name)
+            names = [f"{layer.name}/{w.name}:0" for w in layer.weights]
+            g.attrs["weight_names"] = [n.encode() for n in names]
+            for n, w in zip(names, layer.weights):
+                g.create_dataset(n, data=np.asarray(w.numpy()))
+
+
 def build(out_dir):
     rng = np.random.default_rng(0)
     for name, make in MODELS.items():
@@ -116,6 +168,8 @@ def build(out_dir):
         np.save(os.path.join(out_dir, f"{name}-y.npy"), y.astype("float32"))
         model.save(os.path.join(out_dir, f"{name}.keras"))
         model.save(os.path.join(out_dir, f"{name}.h5"))
+        if name != "sequential":
+            save_keras2_h5(model, os.path.join(out_dir, f"{name}.keras2.h5"))
         summary = {**counts(model), "layers": {layer.name: layer.count_params() for layer in model.layers}}
         if name == "mobile":
             summary["cutAtGapFromPw"] = fine_tune_counts(model, "gap", "pw")

@@ -31,7 +31,7 @@ beforeAll(async () => {
   python = kerasPython();
   // What publish writes for a Fashion-MNIST transfer run: ImageNet EfficientNet-Lite0 behind the input contract, a dense head.
   const base = await buildBase({ architecture: 'efficientnet-lite0', weights: 'imagenet', inputShape: [28, 28, 1], inputSize: 32 }, 'transfer');
-  const head = buildHead(base.outputs[0]!.shape.slice(1), { strategy: 'dense', hidden: [16], dropout: 0.3 }, 3);
+  const head = buildHead(base.outputs[0]!.shape.slice(1), { strategy: 'dense', pooling: 'avg', hidden: [16], dropout: 0.3, activation: 'relu' }, 3);
   graft = composeModel(base, head);
   published = `file://${work}/published/model.json`;
   await savePublishedModel(graft, published, { classNames: ['a', 'b', 'c'] });

@@ -27,7 +27,7 @@ export function runKeras(python: string, ...args: string[]): void {
 
 export function readNpy(file: string): tf.Tensor {
   const { data, shape } = decodeNpy(fs.readFileSync(file));
-  return tf.tensor(data as Float32Array, shape);
+  return tf.tensor(data as Float32Array, [...shape]);
 }
 
 export function writeNpy(file: string, t: tf.Tensor): void {

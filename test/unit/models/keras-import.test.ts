@@ -1,8 +1,9 @@
 /**
  * Keras models built and saved by Keras itself (test/support/keras_models.py)
  * import into Graft with the same outputs on the same random input (within
- * 1e-4) and the same parameter counts as Keras's model.summary(), from both
- * the Keras 3 `.keras` archive and the legacy `.h5` file.
+ * 1e-4) and the same parameter counts as Keras's model.summary(), from the
+ * Keras 3 `.keras` archive, Keras 3's legacy `.h5`, and an HDF5 file laid out
+ * as Keras 2 wrote them (its config format and weight names).
  */
 import * as tf from '@tensorflow/tfjs-node';
 import * as fs from 'node:fs';
@@ -38,7 +39,8 @@ const MODELS = [
 ] as const;
 
 describe.each(MODELS)('%s (%s)', (name) => {
-  it.each(['keras', 'h5'])('imports from .%s with Keras\'s outputs and parameter counts', async (ext) => {
+  const formats = name === 'sequential' ? ['keras', 'h5'] : ['keras', 'h5', 'keras2.h5'];
+  it.each(formats)('imports from .%s with Keras\'s outputs and parameter counts', async (ext) => {
     const model = await loadModelFromUri(`file://${work}/${name}.${ext}`);
     const x = readNpy(path.join(work, `${name}-x.npy`));
     const expected = readNpy(path.join(work, `${name}-y.npy`));
