@@ -3,7 +3,8 @@
   python keras_models.py build OUT_DIR
       builds each model with random weights (BN statistics included), saves
       it as OUT_DIR/<name>.keras and OUT_DIR/<name>.h5 (and, functional ones,
-      as Keras 2 laid out HDF5: <name>.keras2.h5), and writes a random
+      as Keras 2 laid out HDF5: <name>.keras2.h5; mobile also as a deflated
+      zip: mobile.deflated.keras), and writes a random
       input (<name>-x.npy), Keras's output on it (<name>-y.npy) and
       OUT_DIR/<name>.json: parameter counts as model.summary() shows them.
   python keras_models.py predict MODEL.keras X.npy Y.npy
@@ -154,6 +155,14 @@ def save_keras2_h5(model, path):
                 g.create_dataset(n, data=np.asarray(w.numpy()))
 
 
+def deflate(src, dst):
+    """The same archive with its entries deflated (Keras writes them stored; other zip tools may not)."""
+    import zipfile
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", compression=zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            zout.writestr(item.filename, zin.read(item.filename))
+
+
 def build(out_dir):
     rng = np.random.default_rng(0)
     for name, make in MODELS.items():
@@ -170,6 +179,8 @@ def build(out_dir):
         model.save(os.path.join(out_dir, f"{name}.h5"))
         if name != "sequential":
             save_keras2_h5(model, os.path.join(out_dir, f"{name}.keras2.h5"))
+        if name == "mobile":
+            deflate(os.path.join(out_dir, "mobile.keras"), os.path.join(out_dir, "mobile.deflated.keras"))
         summary = {**counts(model), "layers": {layer.name: layer.count_params() for layer in model.layers}}
         if name == "mobile":
             summary["cutAtGapFromPw"] = fine_tune_counts(model, "gap", "pw")

@@ -14,6 +14,7 @@ import { loadModelFromUri } from '../../../lib/models/io/load-save';
 import { writeZip } from '../../../lib/models/io/keras/zip';
 import { summarizePipelineModel } from '../../../lib/models/pipeline-summary';
 import { loadPipeline } from '../../../pipelines';
+import { MemoryStore } from '../../support/memory-store';
 import { summarizeModel } from '../../../lib/models/summary';
 import { kerasPython, maxAbsDiff, readNpy, runKeras } from './keras-helpers';
 
@@ -39,7 +40,7 @@ const MODELS = [
 ] as const;
 
 describe.each(MODELS)('%s (%s)', (name) => {
-  const formats = name === 'sequential' ? ['keras', 'h5'] : ['keras', 'h5', 'keras2.h5'];
+  const formats = name === 'sequential' ? ['keras', 'h5'] : name === 'mobile' ? ['keras', 'h5', 'keras2.h5', 'deflated.keras'] : ['keras', 'h5', 'keras2.h5'];
   it.each(formats)('imports from .%s with Keras\'s outputs and parameter counts', async (ext) => {
     const model = await loadModelFromUri(`file://${work}/${name}.${ext}`);
     const x = readNpy(path.join(work, `${name}-x.npy`));
@@ -53,6 +54,23 @@ describe.each(MODELS)('%s (%s)', (name) => {
       expect({ total, trainable, nonTrainable }).toEqual({ total: keras.total, trainable: keras.trainable, nonTrainable: keras.nonTrainable });
     } finally {
       tf.dispose([x, expected]);
+      model.dispose();
+    }
+  });
+});
+
+describe('from the object store', () => {
+  it('loads s3://<bucket>/<key>.keras through the store, with the same outputs', async () => {
+    const store = new MemoryStore();
+    await store.put('bases/mobile.keras', fs.readFileSync(path.join(work, 'mobile.keras')));
+    const model = await loadModelFromUri(`s3://${store.bucket}/bases/mobile.keras`, { store });
+    const x = readNpy(path.join(work, 'mobile-x.npy'));
+    const expected = readNpy(path.join(work, 'mobile-y.npy'));
+    const y = model.predict(x) as tf.Tensor;
+    try {
+      expect(maxAbsDiff(y, expected)).toBeLessThan(1e-4);
+    } finally {
+      tf.dispose([x, expected, y]);
       model.dispose();
     }
   });
