@@ -60,6 +60,18 @@ export const DEV_SERVER_DYNAMIC_CONFIG: Readonly<Record<string, string>> = {
   'system.enableActivityEagerExecution': 'true',
 };
 
+/**
+ * SQLite in write-ahead-log mode, synced at checkpoints rather than at every
+ * commit: each activity's round trip is several transactions, and at 5 ms an
+ * fsync (this machine's disk) the default rollback journal spent 50–100 ms
+ * of every step between activities on fsyncs. A crash of the server process
+ * loses nothing; a power loss may lose the last moments of local dev history.
+ */
+export const DEV_SERVER_SQLITE_PRAGMAS: Readonly<Record<string, string>> = {
+  journal_mode: 'wal',
+  synchronous: 'normal',
+};
+
 /** The `temporal server start-dev` arguments for `config`. */
 export function temporalDevArgs(config: StackConfig): string[] {
   const args = [
@@ -71,6 +83,7 @@ export function temporalDevArgs(config: StackConfig): string[] {
     '--log-level', 'warn',
   ];
   for (const [key, value] of Object.entries(DEV_SERVER_DYNAMIC_CONFIG)) args.push('--dynamic-config-value', `${key}=${value}`);
+  for (const [key, value] of Object.entries(DEV_SERVER_SQLITE_PRAGMAS)) args.push('--sqlite-pragma', `${key}=${value}`);
   if (config.temporal.headless) args.push('--headless');
   for (const namespace of config.temporal.namespaces) args.push('--namespace', namespace);
   return args;

@@ -39,12 +39,14 @@ test('shards hold 2048 small images and fewer large ones', () => {
   expect(defaultShardSize(spec(224, 3).dataset)).toBe(64);
 });
 
-test('the dev server starts with one task-queue partition and eager activity dispatch', () => {
+test('the dev server starts with one task-queue partition, eager activity dispatch and a write-ahead log', () => {
   const args = temporalDevArgs(stackConfigFromEnv({ HOME: '/h', GRAFT_STATE_DIR: '/s', GRAFT_HEADLESS: '1' }));
   const values = args.flatMap((arg, i) => (args[i - 1] === '--dynamic-config-value' ? [arg] : []));
   expect(values).toEqual(expect.arrayContaining([
     'matching.numTaskqueueReadPartitions=1', 'matching.numTaskqueueWritePartitions=1', 'system.enableActivityEagerExecution=true',
   ]));
+  const pragmas = args.flatMap((arg, i) => (args[i - 1] === '--sqlite-pragma' ? [arg] : []));
+  expect(pragmas).toEqual(['journal_mode=wal', 'synchronous=normal']);
   // Every flag takes its value as the next argument: no value starts with a dash.
   expect(args.filter((a, i) => args[i - 1] === '--dynamic-config-value' && a.startsWith('-'))).toEqual([]);
   expect(args).toContain('--headless');
