@@ -13,6 +13,7 @@ import { isParseArgsError } from '../cli/usage-error';
 import { benchAccuracy } from './accuracy';
 import { benchCache } from './cache';
 import { benchCeiling } from './ceiling';
+import { benchHistory } from './history';
 import { benchKerasAugment } from './keras-augment';
 import { benchKerasEndToEnd } from './keras-e2e';
 import { benchKerasExtract } from './keras-extract';
@@ -31,6 +32,7 @@ export const BENCHMARKS = {
   orchestration: { title: 'Orchestration overhead: Temporal vs direct calls', run: benchOrchestration },
   cache: { title: 'Stage cache: unchanged re-run vs first run', run: benchCache },
   scale: { title: 'Scale: 10k vs 60k images', run: benchScale },
+  history: { title: 'Temporal history vs data size, projected to 1 million images', run: benchHistory },
   ceiling: { title: 'Compute ceiling: matmul vs extraction GFLOP/s', run: benchCeiling },
   accuracy: { title: 'Fashion-MNIST transfer: accuracy vs labels per class', run: benchAccuracy },
 } as const satisfies Record<string, { title: string; run: (o: BenchOptions) => Promise<object & WithHeadline> }>;
