@@ -2,17 +2,19 @@ import { parseArgs } from 'node:util';
 import type { Command, CommandOptions } from '../../command';
 import { createWorkerActivities } from '../../../runtime/worker-activities';
 import { activityDepsFromEnv } from '../../../runtime/deps';
+import { gpuWorkerRefusal } from '../../../runtime/gpu';
 import { defaultQueues } from '../../../runtime/queues';
 import type { QueueKind } from '../../../runtime/queues';
 import { temporalConfigFromEnv } from '../../../runtime/temporal';
 import { createGraftWorkers } from '../../../runtime/worker';
 import { UsageError } from '../../usage-error';
 
-const usage = 'graft worker [--queues cpu,gpu] [--cpu-queue NAME] [--gpu-queue NAME]';
+const usage = 'graft worker [--queues cpu,gpu | --gpu] [--cpu-queue NAME] [--gpu-queue NAME]';
 const options = {
   queues: { type: 'string', default: 'cpu,gpu', value: 'KINDS', help: 'which task queues to serve: cpu, gpu or cpu,gpu' },
   'cpu-queue': { type: 'string', default: defaultQueues.cpu, value: 'NAME', help: 'the CPU task queue (it hosts the workflows too)' },
   'gpu-queue': { type: 'string', default: defaultQueues.gpu, value: 'NAME', help: 'the GPU task queue' },
+  gpu: { type: 'boolean', help: 'a GPU worker: serve the GPU queue only, and refuse to start unless TensorFlow runs on a GPU' },
 } as const satisfies CommandOptions;
 
 export function parseQueueKinds(text: string): QueueKind[] {
@@ -32,7 +34,12 @@ export const workerCommand: Command = {
   options,
   async run(argv, io) {
     const { values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false });
-    const serve = parseQueueKinds(values.queues);
+    let serve = parseQueueKinds(values.queues);
+    if (values.gpu) {
+      const refusal = await gpuWorkerRefusal();
+      if (refusal) throw new UsageError(refusal, usage);
+      serve = ['gpu'];
+    }
     const queues = { cpu: values['cpu-queue'], gpu: values['gpu-queue'] };
     const temporal = temporalConfigFromEnv();
     const workers = await createGraftWorkers({
