@@ -11,7 +11,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { SpecError } from '../../../lib/errors';
 import { loadModelFromUri } from '../../../lib/models/io/load-save';
-import { writeZip } from '../../../lib/models/io/keras/zip';
+import { writeHdf5 } from '../../../lib/models/io/keras/hdf5';
+import { readZip, writeZip } from '../../../lib/models/io/keras/zip';
 import { summarizePipelineModel } from '../../../lib/models/pipeline-summary';
 import { loadPipeline } from '../../../pipelines';
 import { MemoryStore } from '../../support/memory-store';
@@ -75,6 +76,8 @@ describe('from the object store', () => {
     }
   });
 });
+
+const readZipEntries = (file: string) => readZip(fs.readFileSync(file), file);
 
 /** A pipeline on an imported base, written next to the Keras files. */
 function specFile(name: string, base: string): string {
@@ -154,5 +157,36 @@ describe('a Keras model with layers Graft does not import', () => {
   it('is a validation problem when the file is missing', async () => {
     const spec = specFile('missing', `base: { uri: "file://${work}/missing.keras", inputShape: [32, 32, 3] }`);
     await expect(loadPipeline(spec)).rejects.toThrow(/base\.uri.*missing\.keras: cannot read it \(no such file\)/);
+  });
+});
+
+describe('files that are not Keras models', () => {
+  const loadError = async (name: string, data: Buffer | Uint8Array): Promise<string> => {
+    const file = path.join(work, name);
+    fs.writeFileSync(file, data);
+    const err = await loadModelFromUri(`file://${file}`).then(() => undefined, (e: unknown) => e);
+    expect((err as Error).name).toBe('ModelError');
+    return (err as Error).message;
+  };
+
+  it('neither a zip nor HDF5', async () => {
+    expect(await loadError('text.keras', Buffer.from('not a model'))).toMatch(/text\.keras: neither a \.keras archive nor an HDF5 file/);
+  });
+
+  it('a zip without config.json', async () => {
+    expect(await loadError('empty.keras', writeZip([['other.txt', Buffer.from('x')]]))).toMatch(/empty\.keras: a \.keras archive without config\.json/);
+  });
+
+  it('an HDF5 file of weights only (model.save_weights)', async () => {
+    const h5 = await writeHdf5((root) => root.group('dense').dataset('kernel', new Float32Array(4), [2, 2]));
+    expect(await loadError('weights.h5', h5)).toMatch(/weights\.h5: an HDF5 file without a model_config attribute/);
+  });
+
+  it('weights whose shapes do not match the config', async () => {
+    const zip = readZipEntries(path.join(work, 'sequential.keras'));
+    const config = JSON.parse(zip.get('config.json')!.toString('utf8')) as { config: { layers: { class_name: string; config: { units?: number } }[] } };
+    config.config.layers.find((l) => l.class_name === 'Dense')!.config.units = 4;
+    const broken = writeZip([['config.json', Buffer.from(JSON.stringify(config))], ['model.weights.h5', zip.get('model.weights.h5')!]]);
+    expect(await loadError('broken.keras', broken)).toMatch(/broken\.keras: weight logits\/kernel is \[100, 4\], the file's \[100, 3\]/);
   });
 });

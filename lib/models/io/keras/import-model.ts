@@ -62,7 +62,7 @@ function setWeights(model: tf.LayersModel, weights: LayerWeights, description: s
     const tensors = found.map((ds, i) => {
       const shape = wanted[i]!.shape.map(Number);
       if (ds.values.length !== shape.reduce((a, b) => a * b, 1)) {
-        throw new ModelError(`${description}: weight ${wanted[i]!.name} is [${shape.join(', ')}], the file's [${ds.shape.join(', ')}]`);
+        throw new ModelError(`${description}: weight ${wanted[i]!.originalName} is [${shape.join(', ')}], the file's [${ds.shape.join(', ')}]`);
       }
       return tf.tensor(ds.values, shape);
     });
