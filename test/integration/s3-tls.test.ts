@@ -9,27 +9,16 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as https from 'node:https';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { stackConfigFromEnv } from '../../infra/stack';
 import { AccessError } from '../../lib/errors';
 import { MinioStore, StoreConfigError, storeConfigFromEnv } from '../../lib/store';
 import { makeCa, makeLeaf } from './support/certificates';
+import { freePort } from './support/ports';
 
 const REGION = 'eu-west-3';
 jest.setTimeout(60_000);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A CA, and a server certificate for 127.0.0.1 that it signed, where MinIO's --certs-dir wants them. */
 function makeCertificates(dir: string): { caFile: string; certsDir: string } {

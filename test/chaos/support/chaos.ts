@@ -7,7 +7,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { StackConfig } from '../../../infra/stack';
@@ -22,6 +21,9 @@ import type { PipelineInput, PipelineSpec } from '../../../pipelines/schema';
 import { definePipeline } from '../../../pipelines/define';
 import type { PipelineRunResult } from '../../../workflows/progress';
 import { REPO_ROOT, tempDir } from '../../integration/support/harness';
+import { freePort } from '../../integration/support/ports';
+
+export { freePort };
 
 /** Where fault records go; CI points it elsewhere so that a test run leaves the tracked records alone. */
 export const RESULTS_DIR = process.env.GRAFT_CHAOS_RESULTS ?? path.join(__dirname, '..', 'results');
@@ -186,17 +188,6 @@ export async function resultThroughOutages(client: Client, workflowId: string, m
   throw new Error(`run ${workflowId} did not finish: ${String(last)}`);
 }
 
-/** A free TCP port on loopback. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A private Temporal + MinIO in a temp state folder, on free ports: faults here cannot touch the shared stack. */
 export interface PrivateStack {
