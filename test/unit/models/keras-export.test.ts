@@ -67,7 +67,10 @@ describe('graft export --format keras', () => {
     file = await runExport(published, '--out', path.join(work, 'fmnist.keras'));
   });
 
-  it('writes a .keras file', () => {
+  it('writes a .keras file, leaving no tensors behind', async () => {
+    const before = tf.memory().numTensors;
+    await runExport(published, '--out', path.join(work, 'again.keras'));
+    expect(tf.memory().numTensors).toBe(before);
     expect(file).toBe(path.join(work, 'fmnist.keras'));
     expect(fs.readFileSync(file).subarray(0, 2).toString('latin1')).toBe('PK');
   });
@@ -138,6 +141,18 @@ describe('graft export --format tfjs', () => {
 });
 
 describe('what graft export refuses', () => {
+  it('a layer Keras export does not cover, naming it', async () => {
+    const input = tf.input({ shape: [8, 8, 1] });
+    const up = tf.layers.upSampling2d({ size: [2, 2], name: 'up' }).apply(input) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: up });
+    const dir = path.join(work, 'upsampling');
+    await savePublishedModel(model, `file://${dir}/model.json`, {});
+    model.dispose();
+    await expect(exportCommand.run([dir, '--out', path.join(work, 'up.keras')], captureIO()))
+      .rejects.toThrow(/cannot export layer 'up' \(UpSampling2D\) to Keras/);
+    expect(fs.existsSync(path.join(work, 'up.keras'))).toBe(false);
+  });
+
   it('an unknown format (a usage error)', async () => {
     await expect(exportCommand.run([published, '--format', 'onnx'], captureIO())).rejects.toThrow(/unknown format 'onnx'; use keras, tfjs, savedmodel/);
   });
