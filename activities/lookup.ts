@@ -51,8 +51,8 @@ export function createLookupPlanActivity(deps: ActivityDeps & { readonly walkPla
     try {
       await walkPlan({ spec, ctx, cpu: acts, gpu: acts, ...(shardSize ? { shardSize } : {}), publish: publish ?? true }, {
         async stage<R extends StageResult>(name: CachedStage['stage'], calls: (() => Promise<R>)[]): Promise<R[]> {
-          const results: (R | null)[] = [];
-          for (const call of calls) results.push(await call().catch((err: unknown) => { if (missed(err)) return null; throw err; }));
+          // A stage's lookups are independent (shards): verify them side by side.
+          const results: (R | null)[] = await Promise.all(calls.map((call) => call().catch((err: unknown) => { if (missed(err)) return null; throw err; })));
           stages.push({ stage: name, results });
           if (results.some((r) => r === null)) throw new WalkEnded();
           return results as R[];
