@@ -9,8 +9,8 @@ import { ModelError } from '../../../errors';
  * needs no native build or install script, and it writes as well as reads
  * (export writes `model.weights.h5`). h5wasm ships only ES modules; Graft is
  * CommonJS and jest cannot load ES modules without experimental flags, so
- * the package's self-contained IIFE bundle is run once instead (same code,
- * one global). Files live in h5wasm's in-memory file system only while a
+ * the package's self-contained IIFE bundle is run once instead (the same
+ * code, built for script tags). Files live in h5wasm's in-memory file system only while a
  * callback runs.
  */
 type H5wasm = typeof H5;
@@ -21,7 +21,8 @@ let counter = 0;
 function h5wasm(): Promise<H5wasm> {
   loaded ??= (async () => {
     const file = bundlePath();
-    const lib = new Script(`${readFileSync(file, 'utf8')}\n;h5wasm`, { filename: file }).runInThisContext() as H5wasm;
+    // Wrapped in a function so the bundle's top-level `var h5wasm` stays out of the global scope.
+    const lib = new Script(`(function () {\n${readFileSync(file, 'utf8')}\n;return h5wasm;\n})()`, { filename: file }).runInThisContext() as H5wasm;
     await lib.ready;
     return lib;
   })();
