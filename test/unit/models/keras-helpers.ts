@@ -6,15 +6,21 @@
 import * as tf from '@tensorflow/tfjs-node';
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { decodeNpy, encodeNpy } from '../../../lib/store/npy';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const SCRIPT = path.join(ROOT, 'test/support/keras_models.py');
 
-/** The venv's python; creates the venv on first use (tensorflow-cpu, a few minutes, once). */
+/**
+ * The venv's python; creates the venv on first use (tensorflow-cpu, a few
+ * minutes, once). Under a lock: jest runs the import and export tests in
+ * parallel workers, and two pip installs into one venv would collide.
+ */
 export function kerasPython(): string {
-  const out = execFileSync('bash', [path.join(ROOT, 'bench/python/setup.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const lock = path.join(os.tmpdir(), 'graft-bench-venv.lock');
+  const out = execFileSync('flock', [lock, 'bash', path.join(ROOT, 'bench/python/setup.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   return out.trim().split('\n').pop()!;
 }
 
