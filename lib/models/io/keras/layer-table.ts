@@ -27,16 +27,19 @@ const base = (c: Config) => ({ name: c.name, trainable: c.trainable ?? true, dty
 
 function activation(c: Config): string | Translation {
   const a = c.activation ?? 'linear';
-  const name = typeof a === 'string' ? a : typeof a === 'object' && a !== null ? (a as Config).class_name : undefined;
+  // Keras writes a built-in activation as its name, or as {class_name: 'function', config: '<name>'}.
+  const name = typeof a === 'string' ? a
+    : typeof a === 'object' && a !== null ? ((a as Config).class_name === 'function' ? (a as Config).config : (a as Config).class_name) : undefined;
   if (typeof name !== 'string') return no(`activation ${JSON.stringify(a)}`);
   const mapped = ACTIVATIONS[name];
   return mapped ?? no(`activation '${name}' (Graft imports ${Object.keys(ACTIVATIONS).join(', ')})`);
 }
 
-/** Checks that hold for every image layer: channels last, no grouped convolution. */
+/** Checks that hold for every image layer: channels last, no grouped convolution, no LoRA weights. */
 function imageChecks(c: Config): Translation | undefined {
   if (c.data_format != null && c.data_format !== 'channels_last') return no(`data_format ${String(c.data_format)} (only channels_last)`);
   if (c.groups != null && c.groups !== 1) return no(`groups=${String(c.groups)}`);
+  if (c.lora_rank != null) return no('LoRA (lora_rank)');
   return undefined;
 }
 
@@ -73,6 +76,7 @@ export const LAYER_TABLE: Readonly<Record<string, Translate>> = {
   DepthwiseConv2D: withActivation('DepthwiseConv2D', (c) => ({ ...conv(c), depth_multiplier: c.depth_multiplier ?? 1 })),
   SeparableConv2D: withActivation('SeparableConv2D', (c) => ({ ...conv(c), filters: c.filters, depth_multiplier: c.depth_multiplier ?? 1 })),
   Dense: (c) => {
+    if (c.lora_rank != null) return no('LoRA (lora_rank)');
     const act = activation(c);
     return typeof act !== 'string' ? act : ok('Dense', { ...base(c), units: c.units, use_bias: c.use_bias ?? true, activation: act });
   },
