@@ -118,6 +118,29 @@ describe('graft export --format keras', () => {
   });
 });
 
+describe('graft export of a tfjs Sequential model', () => {
+  it('exports it as a functional Keras model with the same outputs', async () => {
+    const seq = tf.sequential({ layers: [
+      tf.layers.conv2d({ inputShape: [10, 10, 3], filters: 4, kernelSize: 3, activation: 'relu', name: 'conv' }),
+      tf.layers.maxPooling2d({ poolSize: 2, name: 'pool' }),
+      tf.layers.flatten({ name: 'flat' }),
+      tf.layers.dense({ units: 2, activation: 'softmax', name: 'out' }),
+    ] });
+    const dir = path.join(work, 'sequential-tfjs');
+    await savePublishedModel(seq, `file://${dir}/model.json`, {});
+    const out = await runExport(dir, '--out', path.join(work, 'sequential-tfjs.keras'));
+    const x = rawImages([2, 10, 10, 3], 4);
+    const expected = tf.tidy(() => seq.predict(tf.div(x, 255)) as tf.Tensor);
+    const keras = kerasPredict(out, x, 'sequential-tfjs');
+    try {
+      expect(maxAbsDiff(keras, expected)).toBeLessThan(1e-4);
+    } finally {
+      tf.dispose([x, expected, keras]);
+      seq.dispose();
+    }
+  });
+});
+
 describe('graft export --format tfjs', () => {
   it('finds a run\'s published model by run id and writes it as a tfjs folder that predicts the same', async () => {
     await savePublishedModel(graft, `s3://${store.bucket}/models/fmnist/run-42/model.json`, { classNames: ['a', 'b', 'c'] }, store);

@@ -15,7 +15,9 @@ type Json = Record<string, unknown>;
  * with the old one.
  */
 export async function withRawImageInput(model: tf.LayersModel, inputScale: number): Promise<tf.LayersModel> {
-  const topology = model.toJSON(null, false) as unknown as { config: { layers: Json[]; input_layers: unknown[][] } };
+  // A Sequential model is seen through a functional one over the same layers (not disposed: it owns nothing).
+  const graph = model instanceof tf.Sequential ? tf.model({ inputs: model.inputs, outputs: model.outputs }) : model;
+  const topology = graph.toJSON(null, false) as unknown as { config: { layers: Json[]; input_layers: unknown[][] } };
   const { layers, input_layers: inputs } = topology.config;
   if (inputs.length !== 1) throw new ModelError(`model '${model.name}' has ${inputs.length} inputs; an image model has one`);
   const inputName = String(inputs[0]![0]);
@@ -40,7 +42,7 @@ export async function withRawImageInput(model: tf.LayersModel, inputScale: numbe
   layers.splice(layers.indexOf(input) + 1, 0, ...added);
   const raw = await tf.models.modelFromJSON({ modelTopology: topology as unknown as io.ModelJSON['modelTopology'] });
   for (const layer of raw.layers) {
-    if (layer.weights.length > 0) layer.setWeights(model.getLayer(layer.name).getWeights());
+    if (layer.weights.length > 0) layer.setWeights(graph.getLayer(layer.name).getWeights());
   }
   return raw;
 }
