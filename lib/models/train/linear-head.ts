@@ -54,6 +54,19 @@ export function linearSoftmaxHead(model: tf.LayersModel): LinearSoftmaxHead | nu
 }
 
 /**
+ * Whether every label row sums to 1 (one-hot, or soft labels that are
+ * distributions): the fused gradient softmax − y assumes it.
+ */
+export function labelsAreDistributions(y: tf.Tensor): boolean {
+  const worst = tf.tidy(() => tf.max(tf.abs(tf.sub(tf.sum(y, -1), 1))));
+  try {
+    return worst.dataSync()[0]! <= 1e-5;
+  } finally {
+    worst.dispose();
+  }
+}
+
+/**
  * Gradient of the mean softmax cross-entropy over the batch with respect to
  * the packed parameters `p` ([features (+1 for the bias row), classes]),
  * given inputs `x` (with a ones column when `p` has a bias row):
@@ -76,7 +89,9 @@ const BETA2 = 0.999;
  * and the optimizer update (Adam as tfjs' `tf.train.adam`, or SGD) in ~16
  * native ops, without tidy scopes (intermediates are freed one by one). The
  * kernel and bias are trained as one packed tensor; `syncModel` writes them
- * back into the model's variables.
+ * back into the model's variables. The loss is the same cross-entropy; where
+ * the general step's clipped probabilities (p < 1e-7) zero a confidently
+ * wrong row's gradient, this one keeps it, as Keras does from the logits.
  */
 export class LinearSoftmaxStep implements TrainStep {
   readonly input: tf.Tensor;

@@ -6,7 +6,7 @@ import type { TrainSpec } from '../types';
 import { disposeCheckpoint, type CheckpointStore, type NamedTensor, type TrainingCheckpoint } from './checkpoint';
 import { earlyStoppingState } from './early-stopping';
 import type { BatchLogs, EpochLogs } from './logs';
-import { LinearSoftmaxStep, linearSoftmaxHead } from './linear-head';
+import { LinearSoftmaxStep, labelsAreDistributions, linearSoftmaxHead } from './linear-head';
 import { argMaxHits, evaluateModel, exampleCrossEntropy } from './metrics';
 import { makeOptimizer } from './optimizer';
 import { epochPermutation } from './rng';
@@ -79,7 +79,7 @@ export async function trainModel(model: tf.LayersModel, data: TrainData, opts: T
       resumedFromEpoch = ckpt.epoch;
     }
     // Built after the weights are restored: the fused step reads them once.
-    trainer = makeStep(model, data.x, opts);
+    trainer = makeStep(model, data, opts);
     if (ckpt !== undefined) await trainer.restoreOptimizer(ckpt.optimizer.weights);
   } catch (err) {
     trainer?.dispose();
@@ -116,14 +116,14 @@ export async function trainModel(model: tf.LayersModel, data: TrainData, opts: T
   }
 }
 
-function makeStep(model: tf.LayersModel, x: tf.Tensor, opts: TrainOptions): TrainStep {
+function makeStep(model: tf.LayersModel, data: TrainData, opts: TrainOptions): TrainStep {
   const head = opts.fused === false || opts.optimizer === 'rmsprop' ? null : linearSoftmaxHead(model);
-  if (head !== null) {
+  if (head !== null && labelsAreDistributions(data.y)) {
     makeOptimizer(opts.optimizer, opts.learningRate).dispose(); // the same validation as the general path
-    return new LinearSoftmaxStep(head, x, opts.optimizer, opts.learningRate);
+    return new LinearSoftmaxStep(head, data.x, opts.optimizer, opts.learningRate);
   }
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  return new ModelStep(model, x, makeOptimizer(opts.optimizer, opts.learningRate), variables);
+  return new ModelStep(model, data.x, makeOptimizer(opts.optimizer, opts.learningRate), variables);
 }
 
 /** Rows gathered at once: enough to amortize the per-chunk work, few enough to bound the copy. */

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-node';
 import { ObjectStoreCheckpointStore, buildHead, crossEntropy, disposeModels, orderedWeights, trainModel, type TrainOptions } from '../../../lib/models';
-import { linearSoftmaxGradient, linearSoftmaxHead } from '../../../lib/models/train/linear-head';
+import { labelsAreDistributions, linearSoftmaxGradient, linearSoftmaxHead } from '../../../lib/models/train/linear-head';
 import { MemoryStore } from '../../support/memory-store';
 import { maxAbsDiff, toyFeatures } from './helpers';
 
@@ -87,6 +87,30 @@ describe('trainModel with the fused linear-head step', () => {
     expect(a.history[2]!.loss).toBeLessThan(a.history[0]!.loss);
     tf.dispose([d.x, d.y]);
     disposeModels(fused, general);
+  });
+
+  it('leaves labels that are not distributions to the general step (softmax − y assumes rows sum to 1)', async () => {
+    const d = data(24, [6], 13);
+    const halved = tf.mul(d.y, 0.5);
+    const soft = tf.tidy(() => tf.add(tf.mul(d.y, 0.7), 0.1));
+    expect(labelsAreDistributions(d.y)).toBe(true);
+    expect(labelsAreDistributions(soft)).toBe(true);
+    expect(labelsAreDistributions(halved)).toBe(false);
+    const a = replace([6]);
+    const b = replace([6]);
+    copyWeights(a, b);
+    await trainModel(a, { x: d.x, y: halved }, opts);
+    await trainModel(b, { x: d.x, y: halved }, { ...opts, fused: false });
+    expect(weightDiff(a, b)).toBe(0);
+    // Soft labels that are distributions take the fused step, and train as the general one.
+    const c = replace([6]);
+    const e = replace([6]);
+    copyWeights(c, e);
+    await trainModel(c, { x: d.x, y: soft }, opts);
+    await trainModel(e, { x: d.x, y: soft }, { ...opts, fused: false });
+    expect(weightDiff(c, e)).toBeLessThan(1e-4);
+    tf.dispose([d.x, d.y, halved, soft]);
+    disposeModels(a, b, c, e);
   });
 
   it('hears every batch, in order, across chunks', async () => {
