@@ -20,7 +20,7 @@ import type { ScaleBenchResult } from './scale';
 import type { PeerInfo } from './util';
 import { REPO_ROOT } from './util';
 
-interface Results {
+export interface Results {
   extract?: BenchRecord<ExtractBenchResult>;
   head?: BenchRecord<HeadBenchResult>;
   'end-to-end'?: BenchRecord<EndToEndBenchResult>;
