@@ -75,17 +75,54 @@ def sequential():
     ], name="seq")
 
 
-MODELS = {"mobile": mobile, "residual": residual, "sequential": sequential}
+def nested():
+    """A Keras application used as a frozen layer, the usual Keras transfer-learning model."""
+    base = keras.applications.MobileNetV2(input_shape=(32, 32, 3), alpha=0.35, include_top=False, weights=None)
+    x = inp = keras.Input((32, 32, 3), name="pixels")
+    x = layers.Rescaling(1 / 127.5, offset=-1, name="to_pm1")(x)
+    x = base(x, training=False)
+    x = layers.GlobalAveragePooling2D(name="pool")(x)
+    out = layers.Dense(4, activation="softmax", name="predictions")(x)
+    return keras.Model(inp, out, name="transfer")
 
 
-def randomize(model, rng):
-    # Keras starts BN at mean 0 / variance 1, which would hide a swapped weight.
+MODELS = {"mobile": mobile, "residual": residual, "sequential": sequential, "nested": nested}
+
+
+def randomize(model, rng, gentle=False):
+    """Random weights everywhere (Keras starts BN at mean 0 / variance 1, which
+    would hide a swapped weight). `gentle` keeps Keras's kernel initializers and
+    moves BN near identity, so a deep network's outputs still vary with the input."""
     for layer in model.layers:
+        if isinstance(layer, keras.Model):
+            randomize(layer, rng, gentle)
+            continue
         for w in layer.weights:
-            v = rng.normal(scale=0.5, size=w.shape).astype("float32")
+            if gentle and "kernel" in w.path:
+                continue
+            scale = 0.1 if gentle else 0.5
+            v = rng.normal(scale=scale, size=w.shape).astype("float32")
             if "variance" in w.path:
-                v = np.abs(v) + 0.5
+                v = np.abs(v) + (1.0 if gentle else 0.5)
+            elif gentle and "gamma" in w.path:
+                v = v + 1.0
             w.assign(v)
+
+
+def calibrate(model, rng):
+    """Sets every BN layer's moving statistics to those of a batch of images
+    (one training-mode pass with momentum 0), as if it had been trained: with
+    statistics far from the activations' own, a deep network's output stops
+    depending on its input, and a comparison on it would prove little."""
+    bns = [l for l in model._flatten_layers() if isinstance(l, layers.BatchNormalization)]
+    saved = [bn.momentum for bn in bns]
+    for bn in bns:
+        bn.momentum = 0.0
+    shape = (16,) + tuple(model.inputs[0].shape[1:])
+    brightness = np.linspace(0.1, 1.0, shape[0], dtype="float32")[:, None, None, None]
+    model(rng.uniform(-1, 1, size=shape).astype("float32") * brightness, training=True)
+    for bn, momentum in zip(bns, saved):
+        bn.momentum = momentum
 
 
 def counts(model):
@@ -167,17 +204,24 @@ def build(out_dir):
     rng = np.random.default_rng(0)
     for name, make in MODELS.items():
         model = make()
-        randomize(model, rng)
+        randomize(model, rng, gentle=(name == "nested"))
+        if name == "nested":
+            base = model.get_layer("mobilenetv2_0.35_32")
+            calibrate(base, rng)
+            base.trainable = False  # frozen, as a Keras transfer model's base is
         shape = (2,) + tuple(model.inputs[0].shape[1:])
         x = rng.uniform(0, 1, size=shape).astype("float32")
-        if name == "mobile":
+        if name in ("mobile", "nested"):
             x = x * 255  # raw pixels into the Rescaling layer
+        if name == "nested":
+            # Deep features of two noise images are nearly the same; a dark and a bright one differ.
+            x = x * np.array([1.0, 0.2], dtype="float32")[:, None, None, None]
         y = model.predict(x, verbose=0)
         np.save(os.path.join(out_dir, f"{name}-x.npy"), x)
         np.save(os.path.join(out_dir, f"{name}-y.npy"), y.astype("float32"))
         model.save(os.path.join(out_dir, f"{name}.keras"))
         model.save(os.path.join(out_dir, f"{name}.h5"))
-        if name != "sequential":
+        if name in ("mobile", "residual"):
             save_keras2_h5(model, os.path.join(out_dir, f"{name}.keras2.h5"))
         if name == "mobile":
             deflate(os.path.join(out_dir, "mobile.keras"), os.path.join(out_dir, "mobile.deflated.keras"))

@@ -16,6 +16,8 @@ export interface KerasLayer {
   readonly buildInputShape?: unknown;
   /** One entry per call of the layer (node), each the list of its input tensors. */
   readonly inbound: readonly (readonly KerasTensorRef[])[];
+  /** For a layer that is itself a model (a Keras application used as a base, say): its graph, until inlined. */
+  readonly nested?: KerasGraph;
 }
 
 /** A functional graph: what both Keras 3 and Keras 2 configs, Sequential or Functional, reduce to. */
@@ -34,7 +36,8 @@ const MODEL_CLASSES = new Set(['Functional', 'Model', 'Sequential']);
 /**
  * The graph of a Keras model config: `config.json` of a Keras 3 `.keras`
  * archive, or the `model_config` attribute of a legacy HDF5 file (Keras 2 or
- * 3). Sequential models become a chain from their input layer.
+ * 3). Sequential models become a chain from their input layer; models
+ * used as layers are inlined.
  */
 export function parseKerasModelConfig(json: unknown, description: string): KerasGraph {
   const bad = (why: string) => new ModelError(`${description}: unreadable Keras model config (${why})`);
@@ -50,18 +53,69 @@ export function parseKerasModelConfig(json: unknown, description: string): Keras
     const layerName = typeof layer.name === 'string' ? layer.name : typeof layer.config.name === 'string' ? layer.config.name : undefined;
     if (layerName === undefined) throw bad(`layer ${i} has no name`);
     const buildInputShape = isObject(layer.build_config) ? layer.build_config.input_shape : undefined;
-    return { className: layer.class_name, name: layerName, config: layer.config, buildInputShape, inboundNodes: layer.inbound_nodes };
+    const nested = MODEL_CLASSES.has(layer.class_name) ? parseKerasModelConfig(layer, description) : undefined;
+    return { className: layer.class_name, name: layerName, config: layer.config, buildInputShape, inboundNodes: layer.inbound_nodes, nested };
   });
-  if (json.class_name === 'Sequential') return sequentialGraph(name, raw, json, bad);
+  if (json.class_name === 'Sequential') return inlineNested(sequentialGraph(name, raw, json, bad), description);
   const layers = raw.map((l) => ({
     className: l.className, name: l.name, config: l.config, buildInputShape: l.buildInputShape,
     inbound: Array.isArray(l.inboundNodes) ? l.inboundNodes.map((node) => nodeInputs(node, bad)) : [],
+    ...(l.nested ? { nested: l.nested } : {}),
   }));
-  return { name, layers, inputs: tensorRefs(config.input_layers, bad), outputs: tensorRefs(config.output_layers, bad) };
+  return inlineNested({ name, layers, inputs: tensorRefs(config.input_layers, bad), outputs: tensorRefs(config.output_layers, bad) }, description);
+}
+
+/**
+ * Replaces each layer that is a model by its own layers, wired to the
+ * tensors its call took, so the graph is flat (as Graft's models are). A
+ * frozen nested model (trainable: false) freezes each of its layers, as in
+ * Keras. Layer names must stay unique across the levels.
+ */
+function inlineNested(graph: KerasGraph, description: string): KerasGraph {
+  if (!graph.layers.some((l) => l.nested)) return graph;
+  const outerNames = new Set(graph.layers.map((l) => l.name));
+  const outputsOf = new Map<string, readonly KerasTensorRef[]>();
+  const flat: KerasLayer[] = [];
+  for (const layer of graph.layers) {
+    const inner = layer.nested;
+    if (inner === undefined) {
+      flat.push(layer);
+      continue;
+    }
+    if (layer.inbound.length !== 1) {
+      throw new ModelError(`${description}: nested model '${layer.name}' is called ${layer.inbound.length} times; Graft imports a nested model called once`);
+    }
+    const given = new Map(inner.inputs.map((ref, i) => [ref.layer, layer.inbound[0]![i]!]));
+    const frozen = layer.config.trainable === false;
+    for (const l of inner.layers) {
+      if (given.has(l.name)) continue; // the nested input layers: the call's tensors take their place
+      if (outerNames.has(l.name)) throw new ModelError(`${description}: layer name '${l.name}' is used both inside nested model '${layer.name}' and outside it`);
+      flat.push({
+        ...l,
+        config: frozen ? { ...l.config, trainable: false } : l.config,
+        inbound: l.inbound.map((node) => node.map((ref) => given.get(ref.layer) ?? ref)),
+      });
+    }
+    outputsOf.set(layer.name, inner.outputs);
+  }
+  const resolve = (ref: KerasTensorRef): KerasTensorRef => {
+    const outputs = outputsOf.get(ref.layer);
+    if (outputs === undefined) return ref;
+    const out = outputs[ref.tensor];
+    if (out === undefined) throw new ModelError(`${description}: nested model '${ref.layer}' has no output ${ref.tensor}`);
+    return resolve(out);
+  };
+  return {
+    name: graph.name,
+    layers: flat.map((l) => ({ ...l, inbound: l.inbound.map((node) => node.map(resolve)) })),
+    inputs: graph.inputs,
+    outputs: graph.outputs.map(resolve),
+  };
 }
 
 function sequentialGraph(
-  name: string, raw: { className: string; name: string; config: Json; buildInputShape: unknown }[], json: Json, bad: (why: string) => Error,
+  name: string, raw: { className: string; name: string; config: Json; buildInputShape: unknown; nested?: KerasGraph }[], json: Json,
+  bad: (why: string) => Error,
 ): KerasGraph {
   const layers: KerasLayer[] = [];
   let rest = raw;
@@ -77,7 +131,10 @@ function sequentialGraph(
     layers.push({ className: 'InputLayer', name: `${name}_input`, config: { batch_shape: shape, name: `${name}_input` }, inbound: [] });
   }
   for (const layer of rest) {
-    layers.push({ className: layer.className, name: layer.name, config: layer.config, buildInputShape: layer.buildInputShape, inbound: [[{ layer: layers[layers.length - 1]!.name, node: 0, tensor: 0 }]] });
+    layers.push({
+      className: layer.className, name: layer.name, config: layer.config, buildInputShape: layer.buildInputShape,
+      inbound: [[{ layer: layers[layers.length - 1]!.name, node: 0, tensor: 0 }]], ...(layer.nested ? { nested: layer.nested } : {}),
+    });
   }
   const first = layers[0]!.name;
   const last = layers[layers.length - 1]!.name;

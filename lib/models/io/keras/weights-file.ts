@@ -9,14 +9,15 @@ export type LayerWeights = Map<string, Hdf5Dataset[]>;
  * holds the variables as datasets `0`, `1`, … and the layer's own name as
  * its `name` attribute, which is what they are matched by.
  */
-export function readKeras3Weights(root: Hdf5Group): LayerWeights {
-  const out: LayerWeights = new Map();
+export function readKeras3Weights(root: Hdf5Group, out: LayerWeights = new Map()): LayerWeights {
   const layers = root.group('layers');
   for (const key of layers?.keys() ?? []) {
-    const vars = layers!.group(key)?.group('vars');
-    if (vars === undefined) continue;
-    const name = vars.attr('name');
-    out.set(typeof name === 'string' ? name : key, numbered(vars));
+    const group = layers!.group(key)!;
+    const vars = group.group('vars');
+    const name = vars?.attr('name');
+    if (vars !== undefined) out.set(typeof name === 'string' ? name : key, numbered(vars));
+    // A nested model keeps its layers under its own `layers/` group.
+    if (group.group('layers') !== undefined) readKeras3Weights(group, out);
   }
   return out;
 }
@@ -29,15 +30,23 @@ export function readKeras3Weights(root: Hdf5Group): LayerWeights {
 export function readLegacyWeights(root: Hdf5Group): LayerWeights {
   const out: LayerWeights = new Map();
   const weights = root.group('model_weights') ?? root;
-  for (const layer of weights.keys()) {
+  const groups = new Set(weights.keys());
+  for (const layer of groups) {
     const group = weights.group(layer);
     const names = group?.attr('weight_names');
     if (group === undefined || !Array.isArray(names)) continue;
-    out.set(layer, names.map((n) => {
-      const ds = group.dataset(String(n));
-      if (ds === undefined) throw new Error(`weight ${layer}/${String(n)} is listed but missing`);
-      return ds;
-    }));
+    const all: Hdf5Dataset[] = [];
+    for (const n of names.map(String)) {
+      const ds = group.dataset(n);
+      if (ds === undefined) throw new Error(`weight ${layer}/${n} is listed but missing`);
+      all.push(ds);
+      // A nested model lists all its layers' weights in its one group: `model/conv1/kernel`,
+      // the segment before the weight's own name being the inner layer's.
+      const segments = n.split('/');
+      const owner = segments.length >= 2 ? segments[segments.length - 2]! : layer;
+      if (owner !== layer && !groups.has(owner)) out.set(owner, [...(out.get(owner) ?? []), ds]);
+    }
+    out.set(layer, all);
   }
   return out;
 }
