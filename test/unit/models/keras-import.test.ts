@@ -62,7 +62,8 @@ describe.each(MODELS)('%s (%s)', (name) => {
 });
 
 describe('from the object store', () => {
-  it('loads s3://<bucket>/<key>.keras through the store, with the same outputs', async () => {
+  it('loads s3://<bucket>/<key>.keras through the store, with the same outputs, leaving no tensors behind', async () => {
+    const before = tf.memory().numTensors;
     const store = new MemoryStore();
     await store.put('bases/mobile.keras', fs.readFileSync(path.join(work, 'mobile.keras')));
     const model = await loadModelFromUri(`s3://${store.bucket}/bases/mobile.keras`, { store });
@@ -75,6 +76,7 @@ describe('from the object store', () => {
       tf.dispose([x, expected, y]);
       model.dispose();
     }
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
 

@@ -59,17 +59,13 @@ function setWeights(model: tf.LayersModel, weights: LayerWeights, description: s
     if (found.length !== wanted.length) {
       throw new ModelError(`${description}: layer '${layer.name}' (${layer.getClassName()}) has ${wanted.length} weights, the file ${found.length}`);
     }
-    const tensors = found.map((ds, i) => {
-      const shape = wanted[i]!.shape.map(Number);
-      if (ds.values.length !== shape.reduce((a, b) => a * b, 1)) {
-        throw new ModelError(`${description}: weight ${wanted[i]!.originalName} is [${shape.join(', ')}], the file's [${ds.shape.join(', ')}]`);
+    const shapes = wanted.map((w) => w.shape.map(Number));
+    found.forEach((ds, i) => {
+      if (ds.values.length !== shapes[i]!.reduce((a, b) => a * b, 1)) {
+        throw new ModelError(`${description}: weight ${wanted[i]!.originalName} is [${shapes[i]!.join(', ')}], the file's [${ds.shape.join(', ')}]`);
       }
-      return tf.tensor(ds.values, shape);
     });
-    try {
-      layer.setWeights(tensors);
-    } finally {
-      tf.dispose(tensors);
-    }
+    // The variables keep their own reference to the values; the tensors made here go with the tidy.
+    tf.tidy(() => layer.setWeights(found.map((ds, i) => tf.tensor(ds.values, shapes[i]))));
   }
 }
