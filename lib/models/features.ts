@@ -4,6 +4,8 @@
  * what the benchmarks measure is what the pipeline runs.
  */
 import * as tf from '@tensorflow/tfjs-node';
+// Models loaded in a process that runs inference get the one-op ReLU6.
+import './bases/relu-layer';
 
 /**
  * Samples in a typed array, row-major in `shape` (N×…). 8-bit pixels are
