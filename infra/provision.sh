@@ -6,7 +6,9 @@
 #   4. the pinned Temporal CLI and MinIO server (infra/go-binaries.sh);
 #   5. the ImageNet weights of the EfficientNet-Lite bases, their class names
 #      and sample photos (infra/weights.sh), and the numpy venv of the test's
-#      independent reference (infra/reference-venv.sh).
+#      independent reference (infra/reference-venv.sh), and the Keras venv
+#      that the Keras import/export tests and the benchmarks run
+#      (bench/python/setup.sh: tensorflow-cpu, about 230 MB, once).
 # A warm run only checks and takes a few seconds.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -52,6 +54,7 @@ go_job=$!
 bash "$here/native-tf.sh"
 bash "$here/weights.sh"
 bash "$here/reference-venv.sh" >/dev/null
+bash "$root/bench/python/setup.sh" >/dev/null
 wait "$go_job"
 
 log "ready in $((SECONDS - started)) s"
