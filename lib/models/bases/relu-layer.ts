@@ -1,9 +1,11 @@
 import * as tf from '@tensorflow/tfjs-node';
 
-interface ReLUArgs extends tf.layers.LayerArgs {
+type LayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;
+
+type ReLUArgs = LayerArgs & {
   /** Upper bound of the output; null: none. */
   readonly maxValue?: number | null;
-}
+};
 
 /**
  * Keras's `ReLU` layer (tfjs' config and class name). tfjs' own computes

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-node';
+import type { io } from '@tensorflow/tfjs-core';
 import { ReLU } from '../../../lib/models/bases/relu-layer';
 import { maxAbsDiff } from './helpers';
 
@@ -25,7 +26,7 @@ describe('ReLU layer', () => {
 
   it('is what a saved model with a tfjs ReLU loads as, with the same config', async () => {
     const reference = tfjsModel(6);
-    const artifacts: tf.io.ModelArtifacts[] = [];
+    const artifacts: io.ModelArtifacts[] = [];
     await reference.save(tf.io.withSaveHandler(async (a) => {
       artifacts.push(a);
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
