@@ -13,11 +13,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-node';
+import type { io } from '@tensorflow/tfjs-core';
 import { buildBase } from '../lib/models/build-base';
 import { weightsDir } from '../lib/models/bases/imagenet-weights';
 import { extractFeatures } from '../lib/models/features';
 import type { Architecture } from '../lib/models/types';
 import { mulberry32 } from '../lib/models/train/rng';
+import { modelFiles } from '../lib/stages/model-files';
 import { decodeNpy } from '../lib/store/npy';
 import type { BenchOptions, Headline, PeerInfo } from './util';
 import { fashionImages, median, runPeer, scratchDir, timed, toInputTensor, writeNpy } from './util';
@@ -105,9 +107,24 @@ const COMPARED_IMAGES = 64;
 
 export const EXTRACT_BATCH = 64;
 
-/** A frozen EfficientNet-Lite0 with its ImageNet weights, running at `inputSize`. */
-function imagenetBase(arch: Architecture, shape: readonly [number, number, number], inputSize: number): Promise<tf.LayersModel> {
-  return buildBase({ architecture: arch, weights: 'imagenet', inputShape: shape, inputSize }, 'transfer');
+/**
+ * A frozen EfficientNet-Lite0 with its ImageNet weights, running at
+ * `inputSize`, as the extract stage runs it: the base stage writes it
+ * (`modelFiles`) and the extract stage reads it back, which gives Graft's
+ * one-op ReLU6 (bases/relu-layer.ts) in place of tfjs' three-op one.
+ */
+async function imagenetBase(arch: Architecture, shape: readonly [number, number, number], inputSize: number): Promise<tf.LayersModel> {
+  const built = await buildBase({ architecture: arch, weights: 'imagenet', inputShape: shape, inputSize }, 'transfer');
+  try {
+    const { json, weights } = await modelFiles(built);
+    const stored = JSON.parse(json) as io.ModelJSON;
+    const weightData = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer;
+    return await tf.loadLayersModel(tf.io.fromMemory({
+      modelTopology: stored.modelTopology, weightSpecs: stored.weightsManifest.flatMap((g) => g.weights), weightData,
+    }));
+  } finally {
+    built.dispose();
+  }
 }
 
 /** Max |a − b| and max |b| of Graft's features `a` against Keras's saved ones. */
