@@ -10,7 +10,7 @@ import type { BenchPipelineSize } from './bench-pipeline';
 import { benchPipeline, benchShardSize } from './bench-pipeline';
 import { directActivities, runPipelineDirect } from './direct-pipeline';
 import type { BenchStack } from './stack';
-import { historyStageTimes, openBenchStack } from './stack';
+import { historyIdleSeconds, historyStageTimes, openBenchStack } from './stack';
 import type { BenchOptions, Headline, WithHeadline } from './util';
 import { median, timed } from './util';
 
@@ -38,6 +38,13 @@ export interface PipelineOverhead {
   readonly overheadFraction: number;
   /** The same fraction within each repetition (its two sides ran back to back): the spread. */
   readonly pairedFractions: number[];
+  /**
+   * Per Temporal run, the seconds its history shows no activity executing
+   * (the round trips between them), and their median as a share of the run:
+   * orchestration's own time, which the machine's load moves far less than the runs.
+   */
+  readonly idleSeconds: number[];
+  readonly idleFraction: number;
   /** Of the last repetition. */
   readonly stages: StageOverhead[];
 }
@@ -52,12 +59,12 @@ const GOAL: Record<BenchPipelineSize, number> = { quick: 0.05, small: 0.05, larg
 
 export async function benchOrchestration(options: BenchOptions = {}): Promise<OrchestrationBenchResult & WithHeadline> {
   const quick = options.quick ?? false;
-  const reps = quick ? 1 : 3;
+  const reps = quick ? 1 : 5;
   const sizes: BenchPipelineSize[] = quick ? ['quick'] : ['small', 'large'];
   const stack = await openBenchStack('orch');
   try {
     const acts = directActivities({ store: stack.store });
-    const runs = new Map(sizes.map((size) => [size, { direct: [] as number[], temporal: [] as number[], stages: [] as StageOverhead[], shards: 0, activities: 0 }]));
+    const runs = new Map(sizes.map((size) => [size, { direct: [] as number[], temporal: [] as number[], idle: [] as number[], stages: [] as StageOverhead[], shards: 0, activities: 0 }]));
     // Warm both sides (kernels, the base's weights file, the worker's sticky cache) before timing.
     if (!quick) await onePair(stack, acts, 'quick', true);
     for (let r = 0; r < reps; r++) {
@@ -66,20 +73,22 @@ export async function benchOrchestration(options: BenchOptions = {}): Promise<Or
         const into = runs.get(size)!;
         into.direct.push(pair.direct);
         into.temporal.push(pair.temporal);
+        into.idle.push(pair.idle);
         into.stages = pair.stages;
         into.shards = pair.shards;
         into.activities = pair.activities;
       }
     }
     const pipelines = sizes.map((size): PipelineOverhead => {
-      const { direct, temporal, stages, shards, activities } = runs.get(size)!;
+      const { direct, temporal, idle, stages, shards, activities } = runs.get(size)!;
       const directMedian = median(direct);
       const temporalMedian = median(temporal);
       return {
         size, images: benchPipeline('x', stack.queues, size).dataset.limitPerClass! * 10, shards, activities,
         directSeconds: direct, temporalSeconds: temporal, directMedianSeconds: directMedian, temporalMedianSeconds: temporalMedian,
         overheadSeconds: temporalMedian - directMedian, overheadFraction: (temporalMedian - directMedian) / temporalMedian,
-        pairedFractions: direct.map((d, i) => (temporal[i]! - d) / temporal[i]!), stages,
+        pairedFractions: direct.map((d, i) => (temporal[i]! - d) / temporal[i]!),
+        idleSeconds: idle, idleFraction: median(idle.map((x, i) => x / temporal[i]!)), stages,
       };
     });
     const headlines = pipelines.map((p): Headline => ({
@@ -101,6 +110,7 @@ interface Pair {
   readonly stages: StageOverhead[];
   readonly shards: number;
   readonly activities: number;
+  readonly idle: number;
 }
 
 /** One direct run and one Temporal run of the `size` pipeline, back to back, in the order asked. */
@@ -123,13 +133,14 @@ async function onePair(stack: BenchStack, acts: ReturnType<typeof directActiviti
     d = await runDirect();
   }
   const inTemporal = await historyStageTimes(t.value);
+  const idle = await historyIdleSeconds(t.value);
   const stages = d.stages.map((s) => {
     const ts = inTemporal.find((x) => x.stage === s.stage);
     const temporalSeconds = ts?.seconds ?? Number.NaN;
     return { stage: s.stage, activities: s.calls, directSeconds: s.seconds, temporalSeconds, overheadSeconds: temporalSeconds - s.seconds };
   });
   return {
-    direct: d.seconds, temporal: t.seconds, stages,
+    direct: d.seconds, temporal: t.seconds, idle, stages,
     shards: d.stages.find((s) => s.stage === 'extract')?.calls ?? 0,
     activities: inTemporal.reduce((sum, s) => sum + s.activities, 0),
   };

@@ -207,8 +207,11 @@ function orchestrationSection(r: BenchRecord<OrchestrationBenchResult>): Section
   const md = [
     `The same transfer pipeline (Fashion-MNIST, one augmented copy, EfficientNet-Lite0 with its ImageNet weights at 96 px, head trained 5 epochs, evaluate and publish included), every stage recomputed, through Temporal with an in-process worker vs the same stage plan (workflows/stage-plan.ts) with its activities called directly in one process, shards one after another. Two sizes; ${o.reps} repetitions, each running both sizes and both sides back to back, the side that goes first alternating; medians, with the spread of the per-repetition fractions. Per-stage Temporal times are first-scheduled → last-completed from the workflow history. The dev server runs with one task-queue partition and eager activity dispatch (infra/stack).`,
     '',
-    table(['pipeline', 'images', 'activities', 'direct (s)', 'Temporal (s)', 'overhead (s)', 'overhead (share of the run)', 'per repetition'],
-      o.pipelines.map((p) => [p.size, int(p.images), String(p.activities), f(p.directMedianSeconds, 2), f(p.temporalMedianSeconds, 2), f(p.overheadSeconds, 2), `**${pct(p.overheadFraction)}**`, p.pairedFractions.map(pct).join(', ')])),
+    table(['pipeline', 'images', 'activities', 'direct (s)', 'Temporal (s)', 'overhead (s)', 'overhead (share of the run)', 'per repetition', 'no activity running (share of the Temporal run)'],
+      o.pipelines.map((p) => [p.size, int(p.images), String(p.activities), f(p.directMedianSeconds, 2), f(p.temporalMedianSeconds, 2), f(p.overheadSeconds, 2), `**${pct(p.overheadFraction)}**`, p.pairedFractions.map(pct).join(', '),
+        Array.isArray(p.idleSeconds) ? `${pct(p.idleFraction)} (${p.idleSeconds.map((x) => f(x, 2)).join(', ')} s)` : 'n/a'])),
+    '',
+    'The last column is read from each Temporal run\'s history: the time from its first event to its last during which no activity was executing, i.e. the round trips between activities (the workflow start and the client\'s wait for the result are outside it). Unlike the two sides\' difference, it does not move with how much CPU the shared machine left the activities, so it is the steadier measure of what orchestration itself costs.',
     '',
     `Per stage, ${last.size} pipeline, last repetition:`,
     '',

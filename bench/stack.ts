@@ -104,3 +104,36 @@ export async function historyStageTimes(handle: WorkflowHandle<typeof pipelineWo
   }
   return [...spans.entries()].map(([stage, span]) => ({ stage, seconds: span.to - span.from, activities: span.count }));
 }
+
+/**
+ * Seconds of a finished run during which no activity was executing, from its
+ * history (first event to last, less the union of every activity's
+ * started → completed span): the time orchestration itself took, whatever
+ * the load did to the activities.
+ */
+export async function historyIdleSeconds(handle: WorkflowHandle<typeof pipelineWorkflow>): Promise<number> {
+  const history = await handle.fetchHistory();
+  const events = history.events ?? [];
+  const started = new Map<string, number>();
+  const spans: [number, number][] = [];
+  for (const event of events) {
+    const at = toSeconds(event.eventTime as Timestamp | null | undefined);
+    const s = event.activityTaskStartedEventAttributes;
+    if (s) started.set(String(s.scheduledEventId), at);
+    const done = event.activityTaskCompletedEventAttributes;
+    const from = done ? started.get(String(done.scheduledEventId)) : undefined;
+    if (from !== undefined) spans.push([from, at]);
+  }
+  if (events.length === 0) return Number.NaN;
+  const first = toSeconds(events[0]!.eventTime as Timestamp | null | undefined);
+  const last = toSeconds(events[events.length - 1]!.eventTime as Timestamp | null | undefined);
+  spans.sort((a, b) => a[0] - b[0]);
+  let busy = 0;
+  let end = -Infinity;
+  for (const [from, to] of spans) {
+    if (to <= end) continue;
+    busy += to - Math.max(from, end);
+    end = to;
+  }
+  return last - first - busy;
+}
