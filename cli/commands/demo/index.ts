@@ -4,11 +4,11 @@ import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
 import type { Command, CommandOptions, CliIO } from '../../command';
 import { stackConfigFromEnv, startStack } from '../../../infra/stack';
-import { createActivities } from '../../../activities';
 import { loadPipeline } from '../../../pipelines/load';
 import { definePipeline } from '../../../pipelines/define';
 import type { PipelineInput, PipelineSpec } from '../../../pipelines/schema';
 import { activityDepsFromEnv } from '../../../runtime/deps';
+import { createWorkerActivities } from '../../../runtime/worker-activities';
 import { startRun } from '../../../runtime/runs';
 import { connectClient, temporalConfigFromEnv } from '../../../runtime/temporal';
 import { createGraftWorkers } from '../../../runtime/worker';
@@ -152,7 +152,7 @@ export const demoCommand: Command = {
     const scratch = await loadPipeline(path.join(PIPELINES, 'fmnist-scratch.yaml'));
     const deps = await activityDepsFromEnv();
     const temporal = temporalConfigFromEnv();
-    const workers = await createGraftWorkers({ temporal, queues: transfer.queues, serve: ['cpu', 'gpu'], activities: createActivities(deps) });
+    const workers = await createGraftWorkers({ temporal, queues: transfer.queues, serve: ['cpu', 'gpu'], activities: createWorkerActivities(deps) });
     const running = workers.run();
     const client = await connectClient(temporal);
     try {
