@@ -173,21 +173,6 @@ export function toInputTensor(set: ImageSet): tf.Tensor4D {
   return tf.tidy(() => tf.div(tf.tensor4d(Float32Array.from(set.images), [n, ...set.shape]), 255));
 }
 
-/** Random weights drawn natively (tfjs' JavaScript initializers take ~1 s per million weights). */
-export function randomizeWeights(model: tf.LayersModel, seed = 1): void {
-  model.weights.forEach((w, i) => {
-    const name = w.originalName;
-    const value = tf.tidy(() => {
-      if (/moving_variance|gamma/.test(name)) return tf.ones(w.shape as number[]);
-      if (/moving_mean|beta|bias/.test(name)) return tf.zeros(w.shape as number[]);
-      const fanIn = (w.shape as number[]).slice(0, -1).reduce((a, b) => a * b, 1);
-      return tf.randomNormal(w.shape as number[], 0, Math.sqrt(2 / Math.max(1, fanIn)), 'float32', seed + i);
-    });
-    w.write(value);
-    value.dispose();
-  });
-}
-
 /**
  * A benchmark's one figure against its goal (issue 16): BENCHMARKS.md shows
  * every record's headline in one table, so each is comparable at a glance.
