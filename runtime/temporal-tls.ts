@@ -92,6 +92,8 @@ function readPem(file: string, variable: string, kind: string): Buffer {
   return pem;
 }
 
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
 /**
  * Why a TLS handshake with `address` fails, or undefined when it succeeds.
  * The SDK only says "Failed to connect before the deadline"; this asks the
@@ -116,7 +118,9 @@ export function probeTls(address: string, settings: TLSConfig, timeoutMs = 3_000
       ...(settings.serverRootCACertificate ? { ca: Buffer.from(settings.serverRootCACertificate) } : {}),
       ...(settings.clientCertPair ? { cert: Buffer.from(settings.clientCertPair.crt), key: Buffer.from(settings.clientCertPair.key) } : {}),
     });
-    socket.on('error', (err: NodeJS.ErrnoException) => finish(err.code ? `${err.code}: ${err.message}` : err.message));
+    // A server that is down or unreachable is not a TLS problem: the caller keeps its own error.
+    socket.on('error', (err: NodeJS.ErrnoException) =>
+      finish(err.code && UNREACHABLE.has(err.code) ? undefined : err.code ? `${err.code}: ${err.message}` : err.message));
     // With TLS 1.3 a server that wants a client certificate says so after the handshake: wait for its alert.
     socket.on('secureConnect', () => setTimeout(() => finish(undefined), 300));
     socket.setTimeout(timeoutMs, () => finish(undefined));

@@ -1,5 +1,7 @@
 import { TemporalConfigError } from '../../../lib/errors';
 import { temporalConfigFromEnv } from '../../../runtime/temporal';
+import { probeTls } from '../../../runtime/temporal-tls';
+import { freePort } from '../../integration/support/ports';
 
 describe('temporalConfigFromEnv: TLS, mTLS and API key', () => {
   it('connects in plain gRPC to the local server when nothing is set', () => {
@@ -30,5 +32,11 @@ describe('temporalConfigFromEnv: TLS, mTLS and API key', () => {
     [{ GRAFT_TEMPORAL_TLS: 'yes' }, /GRAFT_TEMPORAL_TLS must be 1 or 0, got "yes"/],
   ])('refuses %j, naming the variable', (env, message) => {
     expect(() => temporalConfigFromEnv(env)).toThrow(message);
+  });
+});
+
+describe('probeTls', () => {
+  it('leaves a server that is not there to the caller (no TLS reason to report)', async () => {
+    expect(await probeTls(`127.0.0.1:${await freePort()}`, {})).toBeUndefined();
   });
 });
