@@ -125,8 +125,10 @@ export function compileSchedule(spec: PipelineSpec, options: CreateScheduleOptio
     action: {
       type: 'startWorkflow',
       workflowType: 'pipelineWorkflow',
-      // Temporal appends the scheduled time: `<pipeline>-sched-2026-01-01T03:00:00Z`.
-      workflowId: `${spec.name}-sched`,
+      // Temporal appends the scheduled time: `<pipeline>-sched-2026-01-01T03:00:00Z`. A schedule with an
+      // id of its own names its runs after that id: the run id is the model's version, and two schedules
+      // of one pipeline triggered within the same second must not publish under the same one.
+      workflowId: `${scheduleId === defaultScheduleId(spec.name) ? spec.name : scheduleId}-sched`,
       taskQueue: spec.queues.cpu,
       args: [runInput(spec, { onlyIfDataChanged })],
       memo: { pipeline: spec.name, schedule: scheduleId },

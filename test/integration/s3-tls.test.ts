@@ -66,8 +66,13 @@ describe('an https S3 endpoint with a private CA and its own region', () => {
     env = { ...credentials, GRAFT_S3_ENDPOINT: `https://127.0.0.1:${port}`, GRAFT_S3_REGION: REGION, GRAFT_S3_CA_FILE: caFile, GRAFT_BUCKET: 'graft-test-tls' };
   });
 
-  afterAll(() => {
-    minio?.kill('SIGTERM');
+  afterAll(async () => {
+    // MinIO writes to its folder until it has exited: remove the folder after that.
+    if (minio && minio.exitCode === null && minio.signalCode === null) {
+      const exited = new Promise((resolve) => minio!.once('exit', resolve));
+      minio.kill('SIGTERM');
+      await exited;
+    }
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

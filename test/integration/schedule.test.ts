@@ -69,12 +69,13 @@ async function graft(...argv: string[]) {
   return { code, out: io.stdout.join('\n'), err: io.stderr.join('\n'), stdout: io.stdout };
 }
 
-async function trigger(id: string, pipelineName = name): Promise<string> {
+/** Triggers schedule `id`; its run is named after the pipeline, or after the schedule when `id` is not the default one. */
+async function trigger(id: string, runPrefix = name): Promise<string> {
   const { code, stdout, err } = await graft('schedule', 'trigger', id);
   expect(err).toBe('');
   expect(code).toBe(0);
   expect(stdout).toHaveLength(1);
-  expect(stdout[0]).toMatch(new RegExp(`^${pipelineName}-sched-\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ$`));
+  expect(stdout[0]).toMatch(new RegExp(`^${runPrefix}-sched-\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ$`));
   return stdout[0]!;
 }
 
@@ -212,7 +213,7 @@ describe('a schedule from the spec’s schedule block', () => {
     expect(await describeSchedule(stack.client, strictId)).toMatchObject({ overlap: 'buffer-one', catchupWindowSeconds: 300 });
 
     await addImages(6);
-    const runId = await trigger(strictId);
+    const runId = await trigger(strictId, strictId);
     const result = await resultOf(runId);
     expect(result.status).toBe('completed');
     expect(outcomes(result).base).toBe('cached');
@@ -267,7 +268,7 @@ describe('a changed spec retrains even when the data did not change', () => {
     expect(champion.published!.promotion.promoted).toBe(true);
     const version = champion.published!.version;
 
-    const runId = await trigger(denseId, pipelineName);
+    const runId = await trigger(denseId, denseId);
     const result = await resultOf(runId);
     expect(result.status).toBe('completed');
     expect(result.fingerprint).toBe(champion.fingerprint);

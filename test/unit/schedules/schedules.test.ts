@@ -59,6 +59,12 @@ describe('compileSchedule', () => {
     expect(options.memo).toEqual({ pipeline: 'shirts', specHash: specHash(s), timing: 'every 6h', onlyIfDataChanged: true });
   });
 
+  it('names the runs of a schedule with an id of its own after that id, so two schedules of one pipeline never share a run id', () => {
+    const s = spec({ schedule: { every: '6h' } });
+    expect(compileSchedule(s, { id: 'shirts-nightly' }).action.workflowId).toBe('shirts-nightly-sched');
+    expect(compileSchedule(s, { id: 'graft-shirts' }).action.workflowId).toBe('shirts-sched');
+  });
+
   it('lets options override the spec: timing, onlyIfDataChanged, overlap, catch-up window, id', () => {
     const options = compileSchedule(spec({ schedule: { every: '6h' } }), {
       timing: { cron: '30 2 * * sun' }, onlyIfDataChanged: true, overlap: 'buffer-one', catchupWindow: '10m', id: 'nightly',
