@@ -9,14 +9,9 @@
 import { LookupOnlyCache, WriteRefused } from '../lib/stages/lookup-only';
 import type { ActivityDeps } from './activity-context';
 import { stageLog } from './activity-context';
-import { createAugmentActivity } from './augment';
 import type { CachedStage, PlanActivities, PlanExecutor, PlanLookup, PlanLookupInput, PublishResult, RunContext, StageReport, StageResult } from './contracts';
 import type { PipelineSpec } from '../pipelines/schema';
-import { createEvaluateActivity } from './evaluate';
-import { createBaseActivity, createExtractActivity } from './extract';
-import { createIngestActivity } from './ingest';
-import { createPublishActivity } from './publish';
-import { createTrainHeadActivity, createTrainImagesActivity } from './train';
+import { createStageActivities } from './stage-activities';
 
 /** The stage plan's walk: `runStagePlan` from workflows/stage-plan.ts. */
 export type PlanWalker = (
@@ -30,16 +25,7 @@ class WalkEnded extends Error {}
 
 export function createLookupPlanActivity(deps: ActivityDeps & { readonly walkPlan?: PlanWalker }) {
   const env = { store: deps.store, cache: new LookupOnlyCache(deps.store) };
-  const acts: PlanActivities = {
-    ingest: createIngestActivity(env),
-    augmentShard: createAugmentActivity(env),
-    prepareBase: createBaseActivity(env),
-    extractShard: createExtractActivity(env),
-    trainHead: createTrainHeadActivity(env),
-    trainImages: createTrainImagesActivity(env),
-    evaluate: createEvaluateActivity(env),
-    publish: createPublishActivity(env),
-  };
+  const acts: PlanActivities = createStageActivities(env);
   return async function lookupPlan({ ctx, spec, shardSize, publish }: PlanLookupInput): Promise<PlanLookup> {
     const started = Date.now();
     const stages: CachedStage[] = [];

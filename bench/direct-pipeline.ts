@@ -7,13 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import type { ActivityDeps } from '../activities/activity-context';
 import { stageEnv } from '../activities/activity-context';
-import { createAugmentActivity } from '../activities/augment';
+import { createStageActivities } from '../activities/stage-activities';
 import type { Evaluation, ModelRef, RunContext, StageName, StageReport, StageResult } from '../activities/contracts';
-import { createEvaluateActivity } from '../activities/evaluate';
-import { createBaseActivity, createExtractActivity } from '../activities/extract';
-import { createIngestActivity } from '../activities/ingest';
-import { createPublishActivity } from '../activities/publish';
-import { createTrainHeadActivity, createTrainImagesActivity } from '../activities/train';
 import type { PipelineSpec } from '../pipelines/schema';
 import { modelSpecHash, specHash } from '../pipelines/spec-hash';
 import { DataError } from '../lib/errors';
@@ -48,17 +43,7 @@ export type DirectActivities = ReturnType<typeof directActivities>;
 
 /** The stage activities over one store, without Temporal's failure mapping. */
 export function directActivities(deps: ActivityDeps) {
-  const env = stageEnv(deps);
-  return {
-    ingest: createIngestActivity(env),
-    augmentShard: createAugmentActivity(env),
-    prepareBase: createBaseActivity(env),
-    extractShard: createExtractActivity(env),
-    trainHead: createTrainHeadActivity(env),
-    trainImages: createTrainImagesActivity(env),
-    evaluate: createEvaluateActivity(env),
-    publish: createPublishActivity(env),
-  };
+  return createStageActivities(stageEnv(deps));
 }
 
 /**
