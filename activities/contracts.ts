@@ -128,6 +128,8 @@ export interface EpochMetrics {
   readonly acc: number;
   readonly valLoss?: number;
   readonly valAcc?: number;
+  /** The learning rate at the epoch's first step (the top group's, with discriminative rates). */
+  readonly learningRate?: number;
 }
 
 export interface TrainHeadInput {

@@ -144,6 +144,7 @@ function toMetrics(logs: EpochLogs): EpochMetrics {
     epoch: logs.epoch, loss: logs.loss, acc: logs.acc,
     ...(logs.val_loss !== undefined ? { valLoss: logs.val_loss } : {}),
     ...(logs.val_acc !== undefined ? { valAcc: logs.val_acc } : {}),
+    ...(logs.lr !== undefined ? { learningRate: logs.lr } : {}),
   };
 }
 

@@ -23,7 +23,8 @@ import { showValue } from './show-value';
 
 import { AUGMENT_DEFAULTS } from '../lib/augment/config';
 import { ARCHITECTURES, MIN_NETWORK_SIDE } from '../lib/models/bases/catalog';
-import { DEFAULT_HEAD_ACTIVATION } from '../lib/models/types';
+import { DEFAULT_ADAMW_WEIGHT_DECAY, DEFAULT_HEAD_ACTIVATION } from '../lib/models/types';
+import { classWeights, lrSchedule } from './recipe-fields';
 
 export { ARCHITECTURES };
 export type { Architecture } from '../lib/models/bases/catalog';
@@ -160,16 +161,45 @@ const BATCH_SIZE = integerIn(1, 65_536);
 const train = section({
   epochs: EPOCHS.default(10),
   batchSize: BATCH_SIZE.default(32),
-  optimizer: oneOf(['adam', 'sgd', 'rmsprop']).default('adam'),
+  optimizer: oneOf(['adam', 'adamw', 'sgd', 'rmsprop']).default('adam'),
   learningRate: LEARNING_RATE.default(0.001),
+  lrSchedule: lrSchedule.default(() => ({ kind: 'constant' as const })),
+  /** adamw only; filled with DEFAULT_ADAMW_WEIGHT_DECAY for adamw, 0 otherwise. */
+  weightDecay: numberIn(0, 1, { exclusiveMax: true }).optional(),
+  /** sgd only [0]. */
+  momentum: numberIn(0, 1, { exclusiveMax: true }).optional(),
+  /** sgd only, with momentum above 0 [false]. */
+  nesterov: boolean().optional(),
+  labelSmoothing: numberIn(0, 1, { exclusiveMax: true }).default(0),
+  classWeights: classWeights.nullable().default(null),
   earlyStopping: section({
     patience: integerIn(1, 1000).default(3),
     monitor: oneOf(['val_loss', 'val_acc']).default('val_loss'),
     minDelta: numberIn(0, 1).default(0),
+    restoreBestWeights: boolean().default(true),
   })
     .nullable()
     .default(null),
-});
+})
+  .superRefine((train, ctx) => {
+    const onlyWith = (field: 'weightDecay' | 'momentum' | 'nesterov', optimizer: string) => {
+      if (train[field] !== undefined && train.optimizer !== optimizer) {
+        ctx.addIssue({ code: 'custom', path: [field], message: `is only used with optimizer ${optimizer}; remove it or set optimizer: ${optimizer}` });
+      }
+    };
+    onlyWith('weightDecay', 'adamw');
+    onlyWith('momentum', 'sgd');
+    onlyWith('nesterov', 'sgd');
+    if (train.nesterov === true && train.optimizer === 'sgd' && !(train.momentum! > 0)) {
+      ctx.addIssue({ code: 'custom', path: ['nesterov'], message: 'needs momentum above 0 (Nesterov is a form of momentum), e.g. momentum: 0.9' });
+    }
+  })
+  .transform((train) => ({
+    ...train,
+    weightDecay: train.weightDecay ?? (train.optimizer === 'adamw' ? DEFAULT_ADAMW_WEIGHT_DECAY : 0),
+    momentum: train.momentum ?? 0,
+    nesterov: train.nesterov ?? false,
+  }));
 
 const fineTune = section({
   topLayers: integerIn(1, 10_000).nullable().default(null),
@@ -178,7 +208,21 @@ const fineTune = section({
   learningRate: LEARNING_RATE.default(0.00001),
   /** Filled from train.batchSize; see `normalize`. */
   batchSize: BATCH_SIZE.optional(),
-}).superRefine(exactlyOne(['topLayers', 'fromLayer']), WHEN_OBJECT);
+  layerGroups: integerIn(1, 1000).default(1),
+  groupLrFactor: numberAbove(0, 1).default(1),
+  unfreezeEvery: integerIn(1, 10_000).nullable().default(null),
+})
+  .superRefine(exactlyOne(['topLayers', 'fromLayer']), WHEN_OBJECT)
+  .superRefine((fineTune, ctx) => {
+    if (fineTune.layerGroups !== 1) return;
+    const field = fineTune.groupLrFactor !== 1 ? 'groupLrFactor' : fineTune.unfreezeEvery !== null ? 'unfreezeEvery' : null;
+    if (field) ctx.addIssue({ code: 'custom', path: [field], message: 'needs layerGroups of 2 or more (with one group there is nothing to tell apart); set e.g. layerGroups: 3' });
+  }, WHEN_OBJECT);
+
+const evaluate = section({
+  /** Test-time augmentation: average the prediction of each test image and of its horizontal mirror. */
+  tta: boolean().default(false),
+});
 
 const schedule = section({
   cron: z
@@ -215,6 +259,7 @@ export const sections = section({
   head: defaultedSection(head).describe('The new classifier on top of the base features.'),
   train: defaultedSection(train).describe('Training of the head (and of everything in mode retrain).'),
   fineTune: fineTune.nullable().default(null).describe('Optional second stage: unfreeze the top of the base and train at a low rate.'),
+  evaluate: defaultedSection(evaluate).describe('How the test set is scored.'),
   schedule: schedule.nullable().default(null).describe('Optional retraining schedule: exactly one of cron / every.'),
   queues: defaultedSection(section({ cpu: QUEUE.default('graft-cpu'), gpu: QUEUE.default('graft-gpu') })).describe('Temporal task queues for CPU and GPU work.'),
   cache: boolean().default(true).describe('Reuse cached datasets and features when their inputs are unchanged.'),

@@ -68,21 +68,59 @@ export interface ReplaceHeadSpec {
   readonly dropout?: number;
 }
 
-export type OptimizerName = 'adam' | 'sgd' | 'rmsprop';
+export type OptimizerName = 'adam' | 'adamw' | 'sgd' | 'rmsprop';
+
+/**
+ * Decoupled weight decay of `adamw` when none is given. The one definition:
+ * the spec's `train.weightDecay` default comes from here.
+ */
+export const DEFAULT_ADAMW_WEIGHT_DECAY = 0.01;
 
 export interface EarlyStoppingSpec {
   readonly patience: number;
   readonly monitor: 'val_loss' | 'val_acc';
   readonly minDelta?: number;
+  /** Keep the best epoch's weights at the end instead of the last's [false here; the spec's default is true]. */
+  readonly restoreBestWeights?: boolean;
 }
 
-/** `train` section. */
+/**
+ * How the learning rate moves over training, per optimizer step; the spec's
+ * `train.lrSchedule`. `learningRate` is the peak (cosine, one-cycle) or the
+ * starting rate (step).
+ */
+export type LrSchedule =
+  | { readonly kind: 'constant' }
+  /** × factor after every `every` epochs. */
+  | { readonly kind: 'step'; readonly every: number; readonly factor: number }
+  /** Linear warm-up over `warmupEpochs` (may be fractional), then a half cosine down to `minLearningRate`. */
+  | { readonly kind: 'cosine'; readonly warmupEpochs: number; readonly minLearningRate: number }
+  /**
+   * Smith's one-cycle as fastai runs it: a half cosine up from lr/divFactor
+   * to lr over `warmupFraction` of the steps, then down to lr/(divFactor·finalDivFactor).
+   */
+  | { readonly kind: 'one-cycle'; readonly warmupFraction: number; readonly divFactor: number; readonly finalDivFactor: number };
+
+/** Per-class loss weights: explicit (by class index or by class name), or `balanced` (n / (k · count)). */
+export type ClassWeightsSpec = 'balanced' | readonly number[] | Readonly<Record<string, number>>;
+
+/** `train` section. Fields after `learningRate` are optional here; absent means off (the spec fills them). */
 export interface TrainSpec {
   readonly epochs: number;
   readonly batchSize: number;
   readonly optimizer: OptimizerName;
   readonly learningRate: number;
   readonly earlyStopping?: EarlyStoppingSpec | null;
+  readonly lrSchedule?: LrSchedule;
+  /** adamw only: w ← w − lr·weightDecay·w on kernels before each step [0]. */
+  readonly weightDecay?: number;
+  /** sgd only [0]. */
+  readonly momentum?: number;
+  /** sgd only, needs momentum > 0 [false]. */
+  readonly nesterov?: boolean;
+  /** ε: targets become (1 − ε)·y + ε/k [0]. */
+  readonly labelSmoothing?: number;
+  readonly classWeights?: ClassWeightsSpec | null;
 }
 
 /** `fineTune` section: exactly one of `topLayers` / `fromLayer`. */
@@ -93,6 +131,12 @@ export interface FineTuneSpec {
   readonly learningRate: number;
   /** Resolved: the spec's normalization fills it from train.batchSize. */
   readonly batchSize: number;
+  /** The unfrozen base layers with weights split into this many groups, top to bottom [1]. */
+  readonly layerGroups?: number;
+  /** Discriminative rates: group g (0 = the top one, with the head) trains at learningRate × groupLrFactor^g [1]. */
+  readonly groupLrFactor?: number;
+  /** Gradual unfreezing: start with the head and the top group, add the next group down every this many epochs [null: all at once]. */
+  readonly unfreezeEvery?: number | null;
 }
 
 /** The parts of a normalized pipeline spec that define the model. */

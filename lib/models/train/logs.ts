@@ -5,6 +5,8 @@ export interface EpochLogs {
   readonly acc: number;
   readonly val_loss?: number;
   readonly val_acc?: number;
+  /** The learning rate of the epoch's first step (of its top layer group, in a fine-tune with discriminative rates). */
+  readonly lr?: number;
 }
 
 /** Metrics of one batch; `batch` counts from 0 within the epoch. */
