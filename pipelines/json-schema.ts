@@ -1,8 +1,38 @@
 import { z } from 'zod';
+import { lrSchedule } from './recipe-fields';
 import { pipelineSchema } from './schema';
 
 /** Where the generated JSON Schema is committed, relative to the repository root. */
 export const PIPELINE_JSON_SCHEMA_PATH = 'pipelines/pipeline.schema.json';
+
+/**
+ * The names `train.lrSchedule` accepts on their own (`lrSchedule: cosine`):
+ * every kind whose settings all have defaults; `step` needs `every`.
+ */
+const SCHEDULE_SHORTHANDS = ['constant', 'cosine', 'one-cycle'] as const;
+
+type JsonSchemaOverride = NonNullable<Parameters<typeof z.toJSONSchema>[1]>['override'];
+
+/**
+ * Where zod's conversion cannot see what a field accepts: a `z.preprocess`
+ * shorthand is a transform, so the input form shows only the mappings, and the
+ * default (an output value behind a transform) is dropped.
+ */
+const override: JsonSchemaOverride = ({ zodSchema, jsonSchema }) => {
+  if (zodSchema === lrSchedule) {
+    const mappings = { ...jsonSchema };
+    for (const key of Object.keys(jsonSchema)) delete jsonSchema[key];
+    jsonSchema.anyOf = [{ type: 'string', enum: [...SCHEDULE_SHORTHANDS] }, mappings];
+    return;
+  }
+  const def = zodSchema._zod.def;
+  if (def.type === 'default' && def.innerType === lrSchedule) {
+    // `default` first, as zod writes it for the other fields.
+    const rest = { ...jsonSchema };
+    for (const key of Object.keys(jsonSchema)) delete jsonSchema[key];
+    Object.assign(jsonSchema, { default: structuredClone(def.defaultValue) as z.core.util.JSONType }, rest);
+  }
+};
 
 /**
  * JSON Schema (draft 2020-12) of what users may write, for editors
@@ -11,7 +41,7 @@ export const PIPELINE_JSON_SCHEMA_PATH = 'pipelines/pipeline.schema.json';
  */
 export function pipelineJsonSchema(): Record<string, unknown> {
   return {
-    ...z.toJSONSchema(pipelineSchema, { io: 'input', target: 'draft-2020-12' }),
+    ...z.toJSONSchema(pipelineSchema, { io: 'input', target: 'draft-2020-12', override }),
     title: 'Graft pipeline',
     description: 'A Graft transfer-learning pipeline. See docs/spec.md.',
   };

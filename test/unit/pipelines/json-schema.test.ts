@@ -19,13 +19,24 @@ describe('pipelines/pipeline.schema.json', () => {
     expect(schema.required).toEqual(['name', 'dataset', 'base']);
     expect(schema.additionalProperties).toBe(false);
     expect(Object.keys(schema.properties ?? {})).toEqual([
-      'name', 'dataset', 'augment', 'base', 'mode', 'head', 'train', 'fineTune', 'schedule', 'queues', 'cache',
+      'name', 'dataset', 'augment', 'base', 'mode', 'head', 'train', 'fineTune', 'evaluate', 'schedule', 'queues', 'cache',
     ]);
     const head = objectIn(schema.properties?.head);
     expect(head.additionalProperties).toBe(false);
     expect(head.properties?.strategy).toMatchObject({ enum: ['replace', 'dense'], default: 'replace' });
     expect(objectIn(schema.properties?.augment).properties?.rotationRange).toMatchObject({ minimum: 0, maximum: 180, default: 0 });
     expect(objectIn(schema.properties?.dataset).required).toEqual(['source']);
+  });
+
+  it('accepts the lrSchedule shorthand (a kind on its own) next to the mappings, and keeps its default', () => {
+    const schema = pipelineJsonSchema() as Node;
+    const lrSchedule = objectIn(schema.properties?.train).properties?.lrSchedule;
+    expect(lrSchedule?.default).toEqual({ kind: 'constant' });
+    expect(lrSchedule?.anyOf?.[0]).toEqual({ type: 'string', enum: ['constant', 'cosine', 'one-cycle'] });
+    const kinds = lrSchedule?.anyOf?.[1]?.oneOf?.map((option) => option.properties?.kind?.const);
+    expect(kinds).toEqual(['constant', 'step', 'cosine', 'one-cycle']);
+    expect(lrSchedule?.anyOf?.[1]?.oneOf?.[1]?.required).toEqual(['kind', 'every']);
+    expect(objectIn(schema.properties?.evaluate).properties?.tta).toEqual({ default: false, type: 'boolean' });
   });
 });
 
@@ -35,6 +46,9 @@ interface Node {
   additionalProperties?: boolean;
   properties?: Record<string, Node>;
   anyOf?: Node[];
+  oneOf?: Node[];
+  const?: unknown;
+  default?: unknown;
 }
 
 /** The object schema in `node`, or in its anyOf (sections that may also be null). */
