@@ -9,20 +9,21 @@ import type { StageEnv } from './activity-context';
 import { heartbeat, stageLog } from './activity-context';
 
 /**
- * Augments one training shard: `copies` transformed copies per image plus
- * the CutMix/MixUp samples, with soft labels, cached under a key of (augment
- * config, source shard). The same seed gives the same pixels in any process.
+ * Augments one training shard: `copies` transformed copies per image,
+ * cached under a key of (augment config, source shard). The same seed gives
+ * the same pixels in any process. CutMix and MixUp are not made here: the
+ * training stages draw them fresh every epoch (lib/models/train/mixing.ts).
  */
 export function createAugmentActivity(env: StageEnv) {
   return async function augmentShard({ ctx, augment, source, numClasses }: AugmentInput): Promise<AugmentResult> {
-    const config = checkAugmentConfig(augment); // the spec's section, every field set: nothing to fill
+    // The spec's section, every field set: nothing to fill. Without the mixes, whose settings then do not key the copies.
+    const config = { ...checkAugmentConfig(augment), cutmix: null, mixup: null };
     const key = cacheKey({ stage: 'augment', config, upstream: [`${source.key}/${source.name}`], codeVersion: STAGE_CODE_VERSIONS.augment });
-    const mixes = (config.cutmix?.prob ?? 0) > 0 || (config.mixup?.prob ?? 0) > 0;
-    if (!mixes && (config.copies === 0 || augmentIsIdentity(config))) {
+    if (config.copies === 0 || augmentIsIdentity(config)) {
       return { outcome: 'skipped', key, seconds: 0 }; // nothing to make
     }
     heartbeat({ stage: 'augment', done: 0, total: source.count });
-    const run = await runCachedStage<{ count: number; mixed: number }>({
+    const run = await runCachedStage<{ count: number }>({
       cache: env.cache, stage: 'augment', key, noCache: ctx.noCache, log: stageLog,
       compute: async (writer) => {
         const shard = await readShard(env.cache, source);
@@ -32,8 +33,8 @@ export function createAugmentActivity(env: StageEnv) {
         await writeShard(writer, 'augmented', {
           x: pixelBytes(out.images), xShape: [out.count, height, width, channels], y: out.labels, numClasses,
         });
-        stageLog(`augment ${source.name}: ${n} images → ${out.count} samples (${out.mixed} mixed)`);
-        return { meta: { count: out.count, mixed: out.mixed } };
+        stageLog(`augment ${source.name}: ${n} images → ${out.count} augmented copies`);
+        return { meta: { count: out.count } };
       },
     });
     return {

@@ -3,10 +3,13 @@ import { buildBase } from '../lib/models/build-base';
 import { buildHead } from '../lib/models/head';
 import { composeModel } from '../lib/models/compose';
 import { setModelTrainable, unfreezeTop } from '../lib/models/freeze';
+import { planLayerGroups, type LayerGroupPlan } from '../lib/models/train/layer-groups';
+import { mixingIsOn, type TrainMixing } from '../lib/models/train/mixing';
 import { trainModel } from '../lib/models/train/train-model';
 import type { EpochLogs } from '../lib/models/train/logs';
 import { ObjectStoreCheckpointStore } from '../lib/models/train/store-checkpoints';
 import type { TrainSpec } from '../lib/models/types';
+import type { PipelineSpec } from '../pipelines/schema';
 import { cacheKey } from '../lib/store/cache-key';
 import { readModel, writeModel } from '../lib/stages/model-files';
 import { loadShardTensors } from '../lib/stages/shards';
@@ -26,17 +29,18 @@ interface TrainMeta {
 
 /** Trains the new head on cached features: epochs cost a dense layer, not a conv net. */
 export function createTrainHeadActivity(env: StageEnv) {
-  return async function trainHead({ ctx, spec, base, numClasses, train, validation }: TrainHeadInput): Promise<TrainResult> {
+  return async function trainHead({ ctx, spec, base, numClasses, classNames, train, validation }: TrainHeadInput): Promise<TrainResult> {
+    const mixing = trainMixing(spec);
     const key = cacheKey({
-      stage: 'train-head', config: { head: spec.head, train: spec.train, seed: spec.dataset.split.seed, numClasses },
+      stage: 'train-head', config: { head: spec.head, train: spec.train, seed: spec.dataset.split.seed, numClasses, ...(mixing ? { mixing } : {}) },
       upstream: [base.fingerprint, ...shardIds(train), '|', ...shardIds(validation)], codeVersion: STAGE_CODE_VERSIONS['train-head'],
     });
     return fitStage(env, ctx, 'train-head', key, async () => {
       const baseModel = await readModel(env.cache, 'base', base.key);
       const avoidNames = baseModel.layers.map((l) => l.name);
       baseModel.dispose();
-      return buildHead(base.featureShape, spec.head, numClasses, { avoidNames });
-    }, { train, validation, spec: spec.train, seed: spec.dataset.split.seed });
+      return { model: buildHead(base.featureShape, spec.head, numClasses, { avoidNames }) };
+    }, { train, validation, spec: spec.train, seed: spec.dataset.split.seed, mixing, classNames });
   };
 }
 
@@ -46,16 +50,20 @@ export function createTrainHeadActivity(env: StageEnv) {
  * weights (`mode: retrain`).
  */
 export function createTrainImagesActivity(env: StageEnv) {
-  return async function trainImages({ ctx, spec, numClasses, train, validation, start }: TrainImagesInput): Promise<TrainResult> {
+  return async function trainImages({ ctx, spec, numClasses, classNames, train, validation, start }: TrainImagesInput): Promise<TrainResult> {
     const stage: StageName = start ? 'fine-tune' : 'train';
     const fineTune = spec.fineTune;
     if (start && !fineTune) throw new Error('trainImages was given a start model but the spec has no fineTune section');
     const settings: TrainSpec = start && fineTune
       ? { ...spec.train, epochs: fineTune.epochs, learningRate: fineTune.learningRate, batchSize: fineTune.batchSize }
       : spec.train;
+    const mixing = trainMixing(spec);
     const key = cacheKey({
       stage,
-      config: start ? { fineTune, train: settings, seed: spec.dataset.split.seed } : { base: spec.base, head: spec.head, train: settings, seed: spec.dataset.split.seed, numClasses },
+      config: {
+        ...(start ? { fineTune, train: settings, seed: spec.dataset.split.seed } : { base: spec.base, head: spec.head, train: settings, seed: spec.dataset.split.seed, numClasses }),
+        ...(mixing ? { mixing } : {}),
+      },
       upstream: [...(start ? [modelIdentity(start.base), start.head.key] : []), ...shardIds(train), '|', ...shardIds(validation)],
       codeVersion: STAGE_CODE_VERSIONS[stage],
     });
@@ -65,13 +73,18 @@ export function createTrainImagesActivity(env: StageEnv) {
         const head = await readModel(env.cache, start.head.stage, start.head.key);
         const unfrozen = unfreezeTop(base, fineTune);
         stageLog(`fine-tune: unfroze ${unfrozen.length} base layer(s): ${unfrozen.join(', ')}`);
-        return composeModel(base, head);
+        const model = composeModel(base, head);
+        const groups = planLayerGroups(model, {
+          baseLayers: unfrozen, count: fineTune.layerGroups, lrFactor: fineTune.groupLrFactor, unfreezeEvery: fineTune.unfreezeEvery,
+        });
+        if (groups.groups.length > 1) stageLog(`fine-tune: ${groups.groups.length} layer groups, ${describeGroups(groups)}`);
+        return { model, groups };
       }
       const base = await buildBase(spec.base, 'retrain', { store: env.store });
       setModelTrainable(base, true);
       const head = buildHead(base.outputs[0]!.shape.slice(1), spec.head, numClasses, { avoidNames: base.layers.map((l) => l.name) });
-      return composeModel(base, head);
-    }, { train, validation, spec: settings, seed: spec.dataset.split.seed });
+      return { model: composeModel(base, head) };
+    }, { train, validation, spec: settings, seed: spec.dataset.split.seed, mixing, classNames });
   };
 }
 
@@ -80,6 +93,24 @@ interface FitData {
   readonly validation: readonly ShardRef[];
   readonly spec: TrainSpec;
   readonly seed: number;
+  readonly mixing: TrainMixing | null;
+  readonly classNames: readonly string[] | undefined;
+}
+
+/** What a training stage trains: the model, and its layer groups when a fine-tune has several. */
+interface FitModel {
+  readonly model: tf.LayersModel;
+  readonly groups?: LayerGroupPlan;
+}
+
+/** The spec's CutMix / MixUp, drawn fresh every epoch by the training loop; null when neither is on. */
+function trainMixing(spec: PipelineSpec): TrainMixing | null {
+  const mixing = { cutmix: spec.augment.cutmix, mixup: spec.augment.mixup, seed: spec.augment.seed };
+  return mixingIsOn(mixing) ? mixing : null;
+}
+
+function describeGroups(plan: LayerGroupPlan): string {
+  return plan.groups.map((g, i) => `group ${i}: ${g.layers.length} layer(s) at ×${g.lrFactor.toPrecision(3)}`).join(', ');
 }
 
 /**
@@ -88,7 +119,7 @@ interface FitData {
  * retried activity (or a resumed run) continues from, until the model is committed.
  */
 async function fitStage(
-  env: StageEnv, ctx: RunContext, stage: StageName, key: string, build: () => Promise<tf.LayersModel>, data: FitData,
+  env: StageEnv, ctx: RunContext, stage: StageName, key: string, build: () => Promise<FitModel>, data: FitData,
 ): Promise<TrainResult> {
   const checkpoints = new ObjectStoreCheckpointStore(env.store, `checkpoints/${stage}/${key}`, stageLog);
   const run = await runCachedStage<TrainMeta>({
@@ -105,12 +136,14 @@ async function fitStage(
         owned.push(trainSet.x, trainSet.y);
         const validationSet = data.validation.length > 0 ? await withHeartbeats(loading, loadShardTensors(env.cache, data.validation)) : undefined;
         if (validationSet) owned.push(validationSet.x, validationSet.y);
-        model = await withHeartbeats(loading, build());
+        const built = await withHeartbeats(loading, build());
+        model = built.model;
         const batches = Math.ceil(trainSet.count / data.spec.batchSize);
         const result = await trainModel(model, {
           x: trainSet.x, y: trainSet.y, validation: validationSet ? { x: validationSet.x, y: validationSet.y } : null,
         }, {
-          ...data.spec, seed: data.seed, checkpoints, resume,
+          ...data.spec, seed: data.seed, checkpoints, resume, mixing: data.mixing,
+          ...(data.classNames ? { classNames: data.classNames } : {}), ...(built.groups ? { groups: built.groups } : {}),
           callbacks: {
             onBatchEnd: async (logs) => {
               heartbeat({ stage, epoch: logs.epoch, epochs: data.spec.epochs, batch: logs.batch + 1, batches, loss: logs.loss });
@@ -123,6 +156,7 @@ async function fitStage(
           },
         });
         if (result.resumedFromEpoch !== null) stageLog(`${stage}: resumed from the checkpoint of epoch ${result.resumedFromEpoch}`);
+        if (result.restoredFromEpoch !== undefined) stageLog(`${stage}: kept the weights of epoch ${result.restoredFromEpoch}, the best on ${data.spec.earlyStopping!.monitor}`);
         await writeModel(writer, model);
         return { meta: { history: result.history.map(toMetrics), resumedFromEpoch: result.resumedFromEpoch }, resumed: result.resumedFromEpoch !== null };
       } finally {
@@ -152,5 +186,6 @@ function formatEpoch(logs: EpochLogs): string {
   const parts = [`loss ${logs.loss.toFixed(4)}`, `acc ${logs.acc.toFixed(4)}`];
   if (logs.val_loss !== undefined) parts.push(`val_loss ${logs.val_loss.toFixed(4)}`);
   if (logs.val_acc !== undefined) parts.push(`val_acc ${logs.val_acc.toFixed(4)}`);
+  if (logs.lr !== undefined) parts.push(`lr ${logs.lr.toExponential(2)}`);
   return parts.join('  ');
 }

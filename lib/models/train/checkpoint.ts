@@ -21,6 +21,8 @@ export interface TrainingCheckpoint {
   readonly history: readonly EpochLogs[];
   /** Shuffling is keyed by (seed, epoch), so the seed is the whole RNG state. */
   readonly rng: { readonly seed: number };
+  /** With early stopping's best-weights restore: the best epoch so far and its weights (same order as `weights`). */
+  readonly best?: { readonly epoch: number; readonly weights: readonly NamedTensor[] };
 }
 
 export interface CheckpointStore {
@@ -31,5 +33,5 @@ export interface CheckpointStore {
 }
 
 export function disposeCheckpoint(checkpoint: TrainingCheckpoint): void {
-  tf.dispose([...checkpoint.weights, ...checkpoint.optimizer.weights].map((n) => n.tensor));
+  tf.dispose([...checkpoint.weights, ...checkpoint.optimizer.weights, ...(checkpoint.best?.weights ?? [])].map((n) => n.tensor));
 }

@@ -104,12 +104,12 @@ export class LinearSoftmaxStep implements TrainStep {
   private t = 0;
   private readonly beta1: tf.Scalar;
   private readonly beta2: tf.Scalar;
-  /** Per-batch-size coefficients: (1−β1)/B and (1−β2)/B² for Adam, lr/B for SGD. */
+  /** Per-batch-size coefficients of Adam: (1−β1)/B and (1−β2)/B². */
   private readonly coefficients = new Map<number, tf.Scalar[]>();
 
   constructor(
     private readonly head: LinearSoftmaxHead, x: tf.Tensor,
-    private readonly optimizer: OptimizerName, private readonly learningRate: number,
+    private readonly optimizer: OptimizerName, private learningRate: number,
   ) {
     if (optimizer !== 'adam' && optimizer !== 'sgd') throw new ModelError(`the fused step supports adam and sgd, not ${optimizer}`);
     // The fixed layers run once for the whole set, not once per batch.
@@ -132,21 +132,30 @@ export class LinearSoftmaxStep implements TrainStep {
     return tf.tidy(() => tf.concat([rows, tf.ones([rows.shape[0]!, 1])], 1));
   }
 
-  step(x: tf.Tensor, y: tf.Tensor): tf.Tensor {
+  step(x: tf.Tensor, y: tf.Tensor, weights: tf.Tensor | null): tf.Tensor {
     const batch = x.shape[0]!;
     const logits = tf.matMul(x as tf.Tensor2D, this.p);
     const probs = tf.softmax(logits);
     logits.dispose();
-    const delta = tf.sub(probs, y);
+    // A weighted row's loss is w·CE, so its gradient is w·(softmax − y).
+    const residual = tf.sub(probs, y);
+    let delta = residual;
+    if (weights !== null) {
+      const column = tf.reshape(weights, [batch, 1]);
+      delta = tf.mul(residual, column);
+      tf.dispose([residual, column]);
+    }
     // batch × the gradient of the mean loss; the 1/batch goes into the coefficients.
     const g = tf.matMul(x as tf.Tensor2D, delta as tf.Tensor2D, true, false);
     delta.dispose();
     this.t++;
-    const coef = this.coefficientsFor(batch);
     let update: tf.Tensor;
     if (this.optimizer === 'sgd') {
-      update = tf.mul(g, coef[0]!);
+      const rate = tf.scalar(this.learningRate / batch);
+      update = tf.mul(g, rate);
+      rate.dispose();
     } else {
+      const coef = this.coefficientsFor(batch);
       const m = this.m ?? tf.zerosLike(this.p);
       const v = this.v ?? tf.zerosLike(this.p);
       const m1 = axpby(m, this.beta1, g, coef[0]!);
@@ -172,6 +181,13 @@ export class LinearSoftmaxStep implements TrainStep {
     this.p = p1 as tf.Tensor2D;
     return probs;
   }
+
+  setLearningRate(learningRate: number): void {
+    this.learningRate = learningRate;
+  }
+
+  /** One group: the head is all there is. */
+  activateGroups(): void {}
 
   syncModel(): void {
     tf.tidy(() => {
@@ -214,8 +230,7 @@ export class LinearSoftmaxStep implements TrainStep {
   private coefficientsFor(batch: number): tf.Scalar[] {
     let c = this.coefficients.get(batch);
     if (c === undefined) {
-      c = this.optimizer === 'sgd' ? [tf.scalar(this.learningRate / batch)]
-        : [tf.scalar((1 - BETA1) / batch), tf.scalar((1 - BETA2) / (batch * batch))];
+      c = [tf.scalar((1 - BETA1) / batch), tf.scalar((1 - BETA2) / (batch * batch))];
       this.coefficients.set(batch, c);
     }
     return c;

@@ -36,9 +36,11 @@ export class ObjectStoreCheckpointStore implements CheckpointStore {
     const optimizer = await toRaw(c.optimizer.weights);
     await this.store.put(`${base}/weights.safetensors`, encodeSafetensors(weights, { epoch: String(c.epoch) }));
     await this.store.put(`${base}/optimizer.safetensors`, encodeSafetensors(optimizer, { optimizer: c.optimizer.name }));
+    if (c.best) await this.store.put(`${base}/best.safetensors`, encodeSafetensors(await toRaw(c.best.weights), { epoch: String(c.best.epoch) }));
     const state: StateJson = {
       format: 'graft-checkpoint/1', epoch: c.epoch, optimizer: c.optimizer.name, history: [...c.history], rng: c.rng,
       weightNames: c.weights.map((w) => w.name), optimizerWeightNames: c.optimizer.weights.map((w) => w.name),
+      ...(c.best ? { bestEpoch: c.best.epoch } : {}),
     };
     await this.store.put(`${base}/state.json`, JSON.stringify(state), 'application/json');
     await this.store.put(`${this.prefix}/latest.json`, JSON.stringify({ epoch: c.epoch, dir }), 'application/json');
@@ -76,12 +78,23 @@ export class ObjectStoreCheckpointStore implements CheckpointStore {
       return unusable(base, err instanceof Error ? err.message : String(err));
     }
     if (state === undefined) return unusable(base, 'state.json is not JSON');
+    let best: TrainingCheckpoint['best'];
+    if (state.bestEpoch !== undefined) {
+      const bestBuf = await this.store.get(`${base}/best.safetensors`);
+      if (bestBuf === undefined) return unusable(base, 'best.safetensors is missing');
+      try {
+        best = { epoch: state.bestEpoch, weights: fromRaw(decodeSafetensors(bestBuf).tensors, state.weightNames) };
+      } catch (err) {
+        return unusable(`${base}/best.safetensors`, err instanceof Error ? err.message : String(err));
+      }
+    }
     return {
       epoch: state.epoch,
       weights: fromRaw(weights, state.weightNames),
       optimizer: { name: state.optimizer, weights: fromRaw(optimizer, state.optimizerWeightNames) },
       history: state.history,
       rng: state.rng,
+      ...(best ? { best } : {}),
     };
   }
 
@@ -98,6 +111,8 @@ interface StateJson {
   rng: { seed: number };
   weightNames: string[];
   optimizerWeightNames: string[];
+  /** Present when best.safetensors holds the best epoch's weights. */
+  bestEpoch?: number;
 }
 
 /** safetensors keys must be unique; tfjs names usually are, `#i` makes sure. */

@@ -6,11 +6,15 @@ import type { TrainSpec } from '../types';
 import { disposeCheckpoint, type CheckpointStore, type NamedTensor, type TrainingCheckpoint } from './checkpoint';
 import { earlyStoppingState } from './early-stopping';
 import type { BatchLogs, EpochLogs } from './logs';
+import { activeGroupCount, setActiveGroups, singleGroup, type LayerGroupPlan } from './layer-groups';
 import { LinearSoftmaxStep, labelsAreDistributions, linearSoftmaxHead } from './linear-head';
+import { CONSTANT_SCHEDULE, learningRateAt } from './lr-schedule';
 import { argMaxHits, evaluateModel, exampleCrossEntropy } from './metrics';
+import { applyMixes, mixingIsOn, planMixes, type TrainMixing } from './mixing';
 import { makeOptimizer } from './optimizer';
 import { epochPermutation } from './rng';
 import { ModelStep, type TrainStep } from './steps';
+import { classCounts, classWeightVector, exampleWeights, smoothLabels } from './targets';
 
 export interface TrainData {
   /** Inputs: cached features for head training, images for fine-tune / retrain. */
@@ -36,8 +40,14 @@ export interface TrainOptions extends TrainSpec {
   readonly resume?: boolean;
   /** Stops between batches; the unfinished epoch is not checkpointed. */
   readonly signal?: AbortSignal;
-  /** Train a linear softmax head with the fused step [true]; false forces `optimizer.minimize` (tests compare the two). */
+  /** Train a linear softmax head with the fused step [true]; false forces the general step (tests compare the two). */
   readonly fused?: boolean;
+  /** CutMix / MixUp drawn fresh every epoch [none]. */
+  readonly mixing?: TrainMixing | null;
+  /** Class names, for `classWeights` given by name [the class indices]. */
+  readonly classNames?: readonly string[];
+  /** Layer groups with their rates and unfreezing [one group of every trainable weight]. */
+  readonly groups?: LayerGroupPlan;
 }
 
 export interface TrainResult {
@@ -46,7 +56,20 @@ export interface TrainResult {
   readonly stopReason: 'completed' | 'early-stopping' | 'aborted';
   /** Completed epochs found in the checkpoint, or null for a fresh run. */
   readonly resumedFromEpoch: number | null;
+  /** When early stopping restored an earlier epoch's weights: that epoch (from 1). */
+  readonly restoredFromEpoch?: number;
 }
+
+/** Per-row targets and weights that stay the same all run. */
+interface Targets {
+  /** One weight per class, or null for an unweighted loss. */
+  readonly classWeights: tf.Tensor1D | null;
+  readonly labelSmoothing: number;
+  readonly mixing: TrainMixing | null;
+}
+
+/** A snapshot of the best epoch's weights, for early stopping's restore. */
+type BestWeights = NonNullable<TrainingCheckpoint['best']>;
 
 /**
  * The one training loop for head training and fine-tune / retrain. A fresh
@@ -54,21 +77,31 @@ export interface TrainResult {
  * data stays native: each epoch's (seed, epoch)-keyed permutation gathers
  * chunks of rows, split into batches by one op; metrics are read once a
  * chunk, not once a batch (`onBatchEnd` hears each batch when its chunk is
- * done). A linear softmax head (fixed layers, then Dense softmax) trains with
- * a hand-derived fused step (`linear-head.ts`); any other model with
- * `optimizer.minimize`, the forward pass with `training: true` for Dropout,
- * guarded BN layers of frozen parts in inference mode. With `checkpoints`,
- * every epoch saves weights, optimizer state and history, from which a later
- * call resumes at the next epoch.
+ * done). The learning rate follows `lrSchedule` step by step; CutMix/MixUp,
+ * label smoothing and class weights shape each chunk's targets. A linear
+ * softmax head (fixed layers, then Dense softmax) under Adam or plain SGD
+ * trains with a hand-derived fused step (`linear-head.ts`); any other model
+ * with the general step (`steps.ts`), one optimizer per layer group. With
+ * `checkpoints`, every epoch saves weights, optimizer state, history (and
+ * the best epoch's weights when they are to be restored), from which a
+ * later call resumes at the next epoch.
  */
 export async function trainModel(model: tf.LayersModel, data: TrainData, opts: TrainOptions): Promise<TrainResult> {
   checkData(model, data, opts);
   guardFrozenBatchNorm(model);
   if (model.trainableWeights.length === 0) throw new ModelError(`model '${model.name}' has no trainable weights`);
+  const plan = opts.groups ?? singleGroup(model);
+  const restoreBest = opts.earlyStopping?.restoreBestWeights === true;
   let seed = opts.seed ?? 0;
   let history: EpochLogs[] = [];
   let resumedFromEpoch: number | null = null;
+  let best: BestWeights | undefined;
   let ckpt: TrainingCheckpoint | undefined;
+  const targets: Targets = {
+    classWeights: opts.classWeights ? await classWeightTensor(opts, data.y) : null,
+    labelSmoothing: opts.labelSmoothing ?? 0,
+    mixing: mixingIsOn(opts.mixing) ? opts.mixing : null,
+  };
   if (opts.checkpoints && opts.resume !== false) ckpt = await opts.checkpoints.load();
   let trainer: TrainStep | undefined;
   try {
@@ -77,53 +110,86 @@ export async function trainModel(model: tf.LayersModel, data: TrainData, opts: T
       history = [...ckpt.history];
       seed = ckpt.rng.seed;
       resumedFromEpoch = ckpt.epoch;
+      if (restoreBest && ckpt.best) best = { epoch: ckpt.best.epoch, weights: ckpt.best.weights.map((w) => ({ name: w.name, tensor: w.tensor.clone() })) };
     }
     // Built after the weights are restored: the fused step reads them once.
-    trainer = makeStep(model, data, opts);
+    trainer = makeStep(model, data, opts, plan, targets);
     if (ckpt !== undefined) await trainer.restoreOptimizer(ckpt.optimizer.weights);
   } catch (err) {
     trainer?.dispose();
+    disposeBest(best);
+    targets.classWeights?.dispose();
     throw err;
   } finally {
     if (ckpt !== undefined) disposeCheckpoint(ckpt);
   }
+  const n = data.x.shape[0]!;
+  const stepsPerEpoch = Math.ceil(n / opts.batchSize);
+  const rateAt = (step: number): number =>
+    learningRateAt(opts.lrSchedule ?? CONSTANT_SCHEDULE, opts.learningRate, { step, stepsPerEpoch, epochs: opts.epochs });
   try {
-    const n = data.x.shape[0]!;
+    let stopReason: TrainResult['stopReason'] = 'completed';
     for (let epoch = history.length; epoch < opts.epochs; epoch++) {
       if (opts.earlyStopping && earlyStoppingState(history, opts.earlyStopping).stop) {
-        return { history, stopReason: 'early-stopping', resumedFromEpoch };
+        stopReason = 'early-stopping';
+        break;
       }
-      const sums = await runEpoch(trainer, data.y, epoch, epochPermutation(n, seed, epoch), opts);
-      if (sums === 'aborted') {
-        trainer.syncModel();
-        return { history, stopReason: 'aborted', resumedFromEpoch };
-      }
+      const active = activeGroupCount(plan, epoch);
+      if (plan.unfreezeEvery !== null) setActiveGroups(plan, active);
+      trainer.activateGroups(active);
+      const sums = await runEpoch(trainer, data.y, epoch, epochPermutation(n, seed, epoch), opts, targets, (b) => rateAt(epoch * stepsPerEpoch + b));
       trainer.syncModel();
-      let logs: EpochLogs = { epoch: epoch + 1, loss: sums.loss / n, acc: sums.hits / n };
+      if (sums === 'aborted') return { history, stopReason: 'aborted', resumedFromEpoch };
+      let logs: EpochLogs = { epoch: epoch + 1, loss: sums.loss / n, acc: sums.hits / n, lr: rateAt(epoch * stepsPerEpoch) };
       if (data.validation) {
         const v = await evaluateModel(model, data.validation.x, data.validation.y, opts.batchSize);
         logs = { ...logs, val_loss: v.loss, val_acc: v.acc };
       }
       history.push(logs);
-      if (opts.checkpoints) await saveCheckpoint(opts.checkpoints, model, trainer, opts, history, seed);
+      if (restoreBest && earlyStoppingState(history, opts.earlyStopping!).bestEpoch === logs.epoch) {
+        disposeBest(best);
+        best = { epoch: logs.epoch, weights: orderedWeights(model).map((w) => ({ name: w.originalName, tensor: w.read().clone() })) };
+      }
+      if (opts.checkpoints) await saveCheckpoint(opts.checkpoints, model, trainer, opts, history, seed, best);
       await opts.callbacks?.onEpochEnd?.(logs);
     }
-    const stopped = opts.earlyStopping != null && earlyStoppingState(history, opts.earlyStopping).stop
-      && history.length < opts.epochs;
-    return { history, stopReason: stopped ? 'early-stopping' : 'completed', resumedFromEpoch };
+    if (stopReason === 'completed' && opts.earlyStopping != null && earlyStoppingState(history, opts.earlyStopping).stop && history.length < opts.epochs) {
+      stopReason = 'early-stopping';
+    }
+    if (plan.unfreezeEvery !== null) setActiveGroups(plan, plan.groups.length);
+    const restoredFromEpoch = best !== undefined && best.epoch !== history.length ? best.epoch : undefined;
+    if (restoredFromEpoch !== undefined) orderedWeights(model).forEach((w, i) => w.write(best!.weights[i]!.tensor));
+    return { history, stopReason, resumedFromEpoch, ...(restoredFromEpoch !== undefined ? { restoredFromEpoch } : {}) };
   } finally {
     trainer.dispose();
+    disposeBest(best);
+    targets.classWeights?.dispose();
   }
 }
 
-function makeStep(model: tf.LayersModel, data: TrainData, opts: TrainOptions): TrainStep {
-  const head = opts.fused === false || opts.optimizer === 'rmsprop' ? null : linearSoftmaxHead(model);
+function disposeBest(best: BestWeights | undefined): void {
+  if (best) tf.dispose(best.weights.map((w) => w.tensor));
+}
+
+async function classWeightTensor(opts: TrainOptions, y: tf.Tensor): Promise<tf.Tensor1D> {
+  const counts = await classCounts(y);
+  const names = opts.classNames ?? counts.map((_, i) => String(i));
+  return tf.tensor1d(classWeightVector(opts.classWeights!, names, counts));
+}
+
+function makeStep(model: tf.LayersModel, data: TrainData, opts: TrainOptions, plan: LayerGroupPlan, targets: Targets): TrainStep {
+  // The fused step knows Adam and plain SGD on whole, unmixed rows (mixing acts before the head's fixed layers).
+  const fusable = opts.fused !== false && plan.groups.length === 1 && targets.mixing === null
+    && (opts.optimizer === 'adam' || (opts.optimizer === 'sgd' && !((opts.momentum ?? 0) > 0)));
+  const head = fusable ? linearSoftmaxHead(model) : null;
   if (head !== null && labelsAreDistributions(data.y)) {
-    makeOptimizer(opts.optimizer, opts.learningRate).dispose(); // the same validation as the general path
+    makeOptimizer(opts).dispose(); // the same validation as the general path
     return new LinearSoftmaxStep(head, data.x, opts.optimizer, opts.learningRate);
   }
-  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  return new ModelStep(model, data.x, makeOptimizer(opts.optimizer, opts.learningRate), variables);
+  const groups = plan.groups.map((g) => ({
+    variables: g.weights.map((w) => w.read() as tf.Variable), optimizer: makeOptimizer(opts), lrFactor: g.lrFactor,
+  }));
+  return new ModelStep(model, data.x, groups);
 }
 
 /** Rows gathered at once: enough to amortize the per-chunk work, few enough to bound the copy. */
@@ -131,43 +197,53 @@ const CHUNK_BYTES = 32 * 1024 * 1024;
 const MAX_CHUNK_BATCHES = 64;
 
 /**
- * One epoch: chunks of the permutation gathered natively and split into
- * batches, each batch one step; each chunk's per-row loss and hits are read
- * in one go, then `onBatchEnd` hears its batches and the event loop gets a
- * turn (heartbeats, abort). Returns the epoch's sums, or 'aborted'.
+ * One epoch: chunks of the permutation gathered natively, mixed and given
+ * their targets, and split into batches, each batch one step at the rate
+ * `rate(batch)`; each chunk's per-row loss and hits are read in one go,
+ * then `onBatchEnd` hears its batches and the event loop gets a turn
+ * (heartbeats, abort). Returns the epoch's sums, or 'aborted'.
  */
 async function runEpoch(
-  trainer: TrainStep, y: tf.Tensor, epoch: number, perm: Int32Array, opts: TrainOptions,
+  trainer: TrainStep, y: tf.Tensor, epoch: number, perm: Int32Array, opts: TrainOptions, targets: Targets,
+  rate: (batch: number) => number,
 ): Promise<{ loss: number; hits: number } | 'aborted'> {
   const n = perm.length;
-  const rowBytes = 4 * trainer.input.shape.slice(1).reduce((a, b) => a * (b ?? 1), 1);
+  const rowShape = trainer.input.shape.slice(1);
+  const rowBytes = 4 * rowShape.reduce((a, b) => a * (b ?? 1), 1);
   const chunkBatches = Math.max(1, Math.min(MAX_CHUNK_BATCHES, Math.floor(CHUNK_BYTES / (rowBytes * opts.batchSize))));
   const chunkRows = chunkBatches * opts.batchSize;
+  const spatial = rowShape.length === 3 ? [rowShape[0]!, rowShape[1]!] as const : null;
   let loss = 0;
   let hits = 0;
   for (let start = 0, batch = 0; start < n; start += chunkRows) {
     const end = Math.min(n, start + chunkRows);
     const sizes: number[] = [];
     for (let s = start; s < end; s += opts.batchSize) sizes.push(Math.min(opts.batchSize, end - s));
-    const [xs, ys, yc] = tf.tidy(() => {
-      const idx = tf.tensor1d(perm.subarray(start, end), 'int32');
-      const rows = tf.gather(y, idx);
-      const xRows = trainer.prepare(tf.gather(trainer.input, idx));
-      return [tf.split(xRows, sizes), tf.split(rows, sizes), rows] as const;
+    const rowsIndex = perm.subarray(start, end);
+    const mixes = targets.mixing ? planMixes(targets.mixing, epoch, rowsIndex, sizes, spatial) : null;
+    const { xs, ys, ws, yc } = tf.tidy(() => {
+      const idx = tf.tensor1d(rowsIndex, 'int32');
+      let rows = tf.gather(y, idx);
+      let xRows = tf.gather(trainer.input, idx);
+      if (mixes !== null && mixes.mixed > 0) ({ x: xRows, y: rows } = applyMixes(xRows, rows, mixes));
+      const weights = targets.classWeights ? exampleWeights(rows, targets.classWeights) : null;
+      if (targets.labelSmoothing > 0) rows = smoothLabels(rows, targets.labelSmoothing);
+      return { xs: tf.split(trainer.prepare(xRows), sizes), ys: tf.split(rows, sizes), ws: weights ? tf.split(weights, sizes) : [], yc: rows };
     });
     const probs: tf.Tensor[] = [];
     let stats: tf.Tensor;
     try {
       for (let b = 0; b < sizes.length; b++) {
         if (opts.signal?.aborted) return 'aborted';
-        probs.push(trainer.step(xs[b]!, ys[b]!));
+        trainer.setLearningRate(rate(batch + b));
+        probs.push(trainer.step(xs[b]!, ys[b]!, ws[b] ?? null));
       }
       stats = tf.tidy(() => {
         const p = tf.concat(probs, 0);
         return tf.stack([exampleCrossEntropy(yc, p), argMaxHits(yc, p)]);
       });
     } finally {
-      tf.dispose([...xs, ...ys, yc, ...probs]);
+      tf.dispose([...xs, ...ys, ...ws, yc, ...probs]);
     }
     const values = await stats.data();
     stats.dispose();
@@ -191,7 +267,7 @@ async function runEpoch(
 
 async function saveCheckpoint(
   store: CheckpointStore, model: tf.LayersModel, trainer: TrainStep, opts: TrainOptions,
-  history: readonly EpochLogs[], seed: number,
+  history: readonly EpochLogs[], seed: number, best: BestWeights | undefined,
 ): Promise<void> {
   // Live variables are only read; what else the optimizer state is made of is ours to free.
   const optWeights = await trainer.optimizerWeights();
@@ -202,6 +278,7 @@ async function saveCheckpoint(
       optimizer: { name: opts.optimizer, weights: optWeights },
       history: [...history],
       rng: { seed },
+      ...(best ? { best } : {}),
     });
   } finally {
     tf.dispose(optWeights.filter((w) => !(w.tensor instanceof tf.Variable)).map((w) => w.tensor));
