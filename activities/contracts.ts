@@ -137,6 +137,8 @@ export interface TrainHeadInput {
   readonly spec: PipelineSpec;
   readonly base: BaseResult;
   readonly numClasses: number;
+  /** The dataset's class names, for `train.classWeights` given by name (absent in runs started before it existed). */
+  readonly classNames?: string[];
   readonly train: ShardRef[];
   readonly validation: ShardRef[];
 }
@@ -164,6 +166,8 @@ export interface TrainImagesInput {
   readonly ctx: RunContext;
   readonly spec: PipelineSpec;
   readonly numClasses: number;
+  /** As in TrainHeadInput. */
+  readonly classNames?: string[];
   readonly train: ShardRef[];
   readonly validation: ShardRef[];
   /** Fine-tune: start from the base + trained head. Absent: retrain from random weights. */
@@ -178,6 +182,14 @@ export interface EvaluateInput {
   readonly inputs: 'features' | 'images';
   readonly test: ShardRef[];
   readonly classNames: string[];
+  /** Test-time augmentation (`evaluate.tta`): each image's class from the mean of the model's softmax on it and on its horizontal flip [false]. */
+  readonly tta?: boolean;
+  /**
+   * With `tta` on `features`: the test images behind them (ingest shards, one
+   * per feature shard, in order) and the base that made the features, which
+   * turns the mirrored images into the head's input.
+   */
+  readonly ttaSource?: { readonly images: ShardRef[]; readonly base: ModelRef };
 }
 
 export interface Evaluation {

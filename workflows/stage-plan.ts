@@ -82,6 +82,7 @@ export async function runStagePlan(input: StagePlanInput, executor: PlanExecutor
   const trainShards: ShardRef[] = [...ingested!.shards.train, ...augmented.flatMap((result) => (result.shard ? [result.shard] : []))];
   const { validation, test } = ingested!.shards;
   const classNames = ingested!.classNames;
+  const tta = spec.evaluate.tta;
   const histories: { stage: StageName; history: EpochMetrics[] }[] = [];
   const evaluations: { model: string; evaluation: Evaluation }[] = [];
   let model: ModelRef;
@@ -91,9 +92,9 @@ export async function runStagePlan(input: StagePlanInput, executor: PlanExecutor
   let evaluateKey: string;
 
   if (spec.mode === 'retrain') {
-    const [trained] = await run.stage('train', [() => gpu.trainImages({ ctx, spec, numClasses, train: trainShards, validation })]);
+    const [trained] = await run.stage('train', [() => gpu.trainImages({ ctx, spec, numClasses, classNames, train: trainShards, validation })]);
     histories.push({ stage: 'train', history: trained!.history });
-    const [evaluated] = await run.stage('evaluate', [() => gpu.evaluate({ ctx, spec, model: trained!.model, inputs: 'images', test, classNames })]);
+    const [evaluated] = await run.stage('evaluate', [() => gpu.evaluate({ ctx, spec, model: trained!.model, inputs: 'images', test, classNames, tta })]);
     evaluations.push({ model: 'retrain', evaluation: evaluated!.evaluation });
     run.evaluated?.('retrain', evaluated!.evaluation);
     model = trained!.model;
@@ -108,16 +109,18 @@ export async function runStagePlan(input: StagePlanInput, executor: PlanExecutor
     const validationFeatures = features.slice(trainShards.length, trainShards.length + validation.length);
     const testFeatures = features.slice(trainShards.length + validation.length);
 
-    const [head] = await run.stage('train-head', [() => gpu.trainHead({ ctx, spec, base: base!, numClasses, train: trainFeatures, validation: validationFeatures })]);
+    const [head] = await run.stage('train-head', [() => gpu.trainHead({ ctx, spec, base: base!, numClasses, classNames, train: trainFeatures, validation: validationFeatures })]);
     histories.push({ stage: 'train-head', history: head!.history });
-    const evaluate = [() => gpu.evaluate({ ctx, spec, model: head!.model, inputs: 'features', test: testFeatures, classNames })];
+    const evaluate = [() => gpu.evaluate({
+      ctx, spec, model: head!.model, inputs: 'features', test: testFeatures, classNames, tta, ...(tta ? { ttaSource: { images: test, base: base!.model } } : {}),
+    })];
     model = head!.model;
     publishOnBase = base!.model;
     if (spec.fineTune) {
       const start = { base: base!.model, head: head!.model };
-      const [tuned] = await run.stage('fine-tune', [() => gpu.trainImages({ ctx, spec, numClasses, train: trainShards, validation, start })]);
+      const [tuned] = await run.stage('fine-tune', [() => gpu.trainImages({ ctx, spec, numClasses, classNames, train: trainShards, validation, start })]);
       histories.push({ stage: 'fine-tune', history: tuned!.history });
-      evaluate.push(() => gpu.evaluate({ ctx, spec, model: tuned!.model, inputs: 'images', test, classNames }));
+      evaluate.push(() => gpu.evaluate({ ctx, spec, model: tuned!.model, inputs: 'images', test, classNames, tta }));
       model = tuned!.model;
       publishOnBase = undefined;
     }
