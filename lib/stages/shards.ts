@@ -80,29 +80,52 @@ export function pixelBytes(images: Float32Array): Uint8Array {
   return out;
 }
 
+/** One shard as an input for the inference loop, kept as stored (8-bit images stay 8-bit until their batch runs), and the class of each sample. */
+export interface ShardInput {
+  readonly ref: ShardLocation;
+  readonly input: ArraySource;
+  readonly classes: Int32Array;
+}
+
 /**
- * Several shards as one input for the inference loop, kept as they are stored
- * (8-bit images stay 8-bit until their batch runs), and the class of each sample.
+ * Shards one at a time as inference inputs, so a split passes through
+ * memory a shard at a time. Empty shards are skipped; every shard must hold
+ * samples of one shape and kind (8-bit images or float features), and there
+ * must be at least one sample in all.
  */
-export async function readShardsAsOne(cache: StageCache, refs: readonly ShardLocation[]): Promise<{ input: ArraySource; classes: Int32Array }> {
-  const xs: (Uint8Array | Float32Array)[] = [];
-  const classes: Int32Array[] = [];
+export async function* shardInputs(cache: StageCache, refs: readonly ShardLocation[]): AsyncGenerator<ShardInput> {
   let sampleShape: readonly number[] | undefined;
+  let kind: string | undefined;
   for (const ref of refs) {
     const shard = await readShard(cache, ref);
     if ((shard.xShape[0] ?? 0) === 0) continue;
     const shape = shard.xShape.slice(1);
     const where = `${ref.stage}/${ref.key}/${ref.name}`;
     if (sampleShape && shape.join('×') !== sampleShape.join('×')) throw new DataError(`${where}: samples of shape ${shape.join('×')}, others ${sampleShape.join('×')}`);
-    if (xs.length > 0 && shard.x.constructor !== xs[0]!.constructor) throw new DataError(`${where}: mixes 8-bit images and float features with the other shards`);
+    if (kind && shard.x.constructor.name !== kind) throw new DataError(`${where}: mixes 8-bit images and float features with the other shards`);
     sampleShape = shape;
-    xs.push(shard.x);
-    classes.push(labelIndices(shard.y, shard.numClasses));
+    kind = shard.x.constructor.name;
+    yield { ref, input: { data: shard.x, shape: shard.xShape }, classes: labelIndices(shard.y, shard.numClasses) };
   }
-  if (xs.length === 0) throw new DataError(`no samples in ${refs.map((r) => `${r.stage}/${r.key}/${r.name}`).join(', ') || 'an empty shard list'}`);
+  if (!sampleShape) throw new DataError(`no samples in ${refs.map((r) => `${r.stage}/${r.key}/${r.name}`).join(', ') || 'an empty shard list'}`);
+}
+
+/**
+ * Several shards as one input for the inference loop and the class of each
+ * sample: the whole set in memory, for callers that need it at once.
+ */
+export async function readShardsAsOne(cache: StageCache, refs: readonly ShardLocation[]): Promise<{ input: ArraySource; classes: Int32Array }> {
+  const xs: (Uint8Array | Float32Array)[] = [];
+  const classes: Int32Array[] = [];
+  let sampleShape: readonly number[] = [];
+  for await (const shard of shardInputs(cache, refs)) {
+    xs.push(shard.input.data);
+    classes.push(shard.classes);
+    sampleShape = shard.input.shape.slice(1);
+  }
   const all = concat(classes, (n) => new Int32Array(n));
   const data = xs[0] instanceof Uint8Array ? concat(xs as Uint8Array[], (n) => new Uint8Array(n)) : concat(xs as Float32Array[], (n) => new Float32Array(n));
-  return { input: { data, shape: [all.length, ...sampleShape!] }, classes: all };
+  return { input: { data, shape: [all.length, ...sampleShape] }, classes: all };
 }
 
 function concat<T extends Uint8Array | Float32Array | Int32Array>(parts: readonly T[], alloc: (length: number) => T): T {

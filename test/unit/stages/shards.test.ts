@@ -1,6 +1,6 @@
 import { DataError } from '../../../lib/errors';
 import { StageCache } from '../../../lib/store/cache';
-import { datasetShard, labelIndices, pixelBytes, readShardsAsOne, writeShard } from '../../../lib/stages/shards';
+import { datasetShard, labelIndices, pixelBytes, readShardsAsOne, shardInputs, writeShard } from '../../../lib/stages/shards';
 import type { ImageDataset } from '../../../lib/data/types';
 import { MemoryStore } from '../../support/memory-store';
 
@@ -40,6 +40,24 @@ describe('shards as the stages write and read them', () => {
     expect(Array.from(input.data)).toEqual(Array.from(dataset(5).images));
     expect(Array.from(classes)).toEqual([0, 1, 2, 0, 1]);
     await expect(readShardsAsOne(cache, [])).rejects.toThrow(DataError);
+  });
+
+  it('shardInputs: one shard at a time, empty ones skipped; features mixed with images is a DataError', async () => {
+    const cache = new StageCache(new MemoryStore());
+    const writer = cache.writer('ingest', 'k');
+    await writeShard(writer, 'test-0', datasetShard(dataset(5), 0, 3));
+    await writeShard(writer, 'test-1', datasetShard(dataset(5), 3, 0));
+    await writeShard(writer, 'test-2', datasetShard(dataset(5), 3, 2));
+    await writeShard(writer, 'feat-0', { x: new Float32Array(8), xShape: [2, 2, 2, 1], y: new Float32Array(6), numClasses: 3 });
+    await writer.commit();
+    const ref = (name: string) => ({ stage: 'ingest', key: 'k', name });
+    const seen: string[] = [];
+    for await (const shard of shardInputs(cache, ['test-0', 'test-1', 'test-2'].map(ref))) seen.push(`${shard.ref.name}:${shard.input.shape[0]}:${Array.from(shard.classes).join('')}`);
+    expect(seen).toEqual(['test-0:3:012', 'test-2:2:01']);
+    const mixed = async () => {
+      for await (const shard of shardInputs(cache, ['test-0', 'feat-0'].map(ref))) void shard;
+    };
+    await expect(mixed()).rejects.toThrow(DataError);
   });
 
   it('writeShard: the content hash depends on the pixels and labels alone', async () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Evaluation, PublishInput, SkippedImages, StageName, StageResult } from '../../../activities/contracts';
+import type { EvaluateInput, Evaluation, PublishInput, SkippedImages, StageName, StageResult } from '../../../activities/contracts';
 import { definePipeline } from '../../../pipelines/define';
 import type { PipelineInput } from '../../../pipelines/schema';
 import { runStagePlan, type PlanActivities, type PlanExecutor } from '../../../workflows/stage-plan';
@@ -57,6 +57,21 @@ describe('the stage plan', () => {
     expect(stages).toEqual([['ingest', 1], ['augment', 2], ['base', 1], ['extract', 6], ['train-head', 1], ['fine-tune', 1], ['evaluate', 2]]);
     expect(calls[calls.length - 1]).toBe('publish');
     expect(result.evaluations.map((e) => e.model)).toEqual(['transfer', 'fine-tune']);
+  });
+
+  it('passes evaluate.tta to every evaluation; on features with the test images and the base to mirror them through', async () => {
+    const acts = fakeActivities([]);
+    const seen: EvaluateInput[] = [];
+    const evaluate = acts.evaluate;
+    acts.evaluate = async (input) => { seen.push(input); return evaluate(input); };
+    const ctx = { runId: 'r', pipeline: 'plan', specHash: 'h', modelSpecHash: 'm', noCache: false, heartbeatSeconds: 60 };
+    await runStagePlan({ spec: spec({ fineTune: { topLayers: 4 }, evaluate: { tta: true } }), ctx, cpu: acts, gpu: acts, publish: false }, executor([]), () => []);
+    expect(seen.map((e) => [e.inputs, e.tta, e.ttaSource?.images.map((s) => s.name), e.ttaSource?.base.key])).toEqual([
+      ['features', true, ['test-0'], 'b'], ['images', true, undefined, undefined],
+    ]);
+    seen.length = 0;
+    await runStagePlan({ spec: spec({}), ctx, cpu: acts, gpu: acts, publish: false }, executor([]), () => []);
+    expect(seen.map((e) => [e.tta, e.ttaSource])).toEqual([[false, undefined]]);
   });
 
   it('retrain: train on images, evaluate, publish; no base and no extraction', async () => {
