@@ -110,8 +110,7 @@ export const EXTRACT_BATCH = 64;
 /**
  * A frozen EfficientNet-Lite0 with its ImageNet weights, running at
  * `inputSize`, as the extract stage runs it: the base stage writes it
- * (`modelFiles`) and the extract stage reads it back, which gives Graft's
- * one-op ReLU6 (bases/relu-layer.ts) in place of tfjs' three-op one.
+ * (`modelFiles`) and the extract stage reads it back.
  */
 async function imagenetBase(arch: Architecture, shape: readonly [number, number, number], inputSize: number): Promise<tf.LayersModel> {
   const built = await buildBase({ architecture: arch, weights: 'imagenet', inputShape: shape, inputSize }, 'transfer');

@@ -3,8 +3,8 @@
 weights read from the converted safetensors file (PyTorch names and layouts).
 
 The model takes pixels scaled to [0, 1] of the dataset's own shape and starts
-with Graft's input-contract layers: `resize` (only when the size differs),
-`gray_to_rgb` (only for 1-channel input), `normalize` ((u8 - 127) / 128).
+with Graft's input-contract layers, in Graft's order: `gray_to_rgb` (only for
+1-channel input), `resize` (only when the size differs), `normalize` ((u8 - 127) / 128).
 """
 import json
 import math
@@ -45,10 +45,10 @@ def build(variant, input_shape, input_size=None):
     L = keras.layers
     inputs = keras.Input(shape=tuple(input_shape), name="input_1")
     x = inputs
-    if tuple(input_shape[:2]) != (side, side):
-        x = L.Resizing(side, side, interpolation="bilinear", name="resize")(x)
     if input_shape[2] == 1:
         x = L.Concatenate(axis=-1, name="gray_to_rgb")([x, x, x])
+    if tuple(input_shape[:2]) != (side, side):
+        x = L.Resizing(side, side, interpolation="bilinear", name="resize")(x)
     x = L.Rescaling(255 / 128, offset=-127 / 128, name="normalize")(x)
 
     def conv(x, filters, kernel, stride, name):

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-node';
 import { ModelError } from '../../errors';
 import { applyInputContract, type InputContract } from './input-contract';
 import { checkInputShape, initOverrides, type ArchitectureOptions } from './input-shape';
+import { ReLU } from './relu-layer';
 
 export const EFFICIENTNET_LITE = ['efficientnet-lite0', 'efficientnet-lite1', 'efficientnet-lite2'] as const;
 export type EfficientNetLite = (typeof EFFICIENTNET_LITE)[number];
@@ -65,8 +66,9 @@ function bn(x: Sym, name: string): Sym {
   return apply(tf.layers.batchNormalization({ axis: -1, epsilon: BN_EPSILON, name }), x);
 }
 
+// Graft's ReLU: one native op for ReLU6, where tfjs' runs three (relu-layer.ts).
 function relu6(x: Sym, name: string): Sym {
-  return apply(tf.layers.reLU({ maxValue: 6, name }), x);
+  return apply(new ReLU({ maxValue: 6, name }), x);
 }
 
 function conv(x: Sym, filters: number, kernel: number, stride: number, name: string, opts: ArchitectureOptions): Sym {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-node';
 import { ModelError } from '../../errors';
 import { checkInputShape, initOverrides, type ArchitectureOptions } from './input-shape';
+import { ReLU } from './relu-layer';
 
 /** Pointwise filters and stride of the 13 depthwise blocks of MobileNet v1. */
 const BLOCKS: ReadonlyArray<readonly [number, 1 | 2]> = [
@@ -11,10 +12,10 @@ const BLOCKS: ReadonlyArray<readonly [number, 1 | 2]> = [
 type Sym = tf.SymbolicTensor;
 const apply = (layer: tf.layers.Layer, x: Sym): Sym => layer.apply(x) as Sym;
 
-/** BatchNormalization + ReLU6, named `<name>_bn` / `<name>_relu` like Keras. */
+/** BatchNormalization + ReLU6 (Graft's one-op ReLU, relu-layer.ts), named `<name>_bn` / `<name>_relu` like Keras. */
 function bnRelu(x: Sym, name: string): Sym {
   const y = apply(tf.layers.batchNormalization({ axis: -1, name: `${name}_bn` }), x);
-  return apply(tf.layers.reLU({ maxValue: 6, name: `${name}_relu` }), y);
+  return apply(new ReLU({ maxValue: 6, name: `${name}_relu` }), y);
 }
 
 /**
