@@ -28,13 +28,15 @@ const oneCycle = section({
 
 const SCHEDULE_KINDS = ['constant', 'step', 'cosine', 'one-cycle'] as const;
 const SCHEDULE_ERROR = `must be one of ${SCHEDULE_KINDS.join(' | ')}, or a mapping with kind: and its settings (step needs every:)`;
+const schedules = z.discriminatedUnion('kind', [constant, step, cosine, oneCycle], { error: SCHEDULE_ERROR });
 
-/** `lrSchedule: cosine` is short for `{ kind: cosine }` with its defaults. */
+/** `lrSchedule: cosine` is short for `{ kind: cosine }` with its defaults (step has no default period). */
+const byName = z
+  .enum(['constant', 'cosine', 'one-cycle'], { error: SCHEDULE_ERROR })
+  .transform((kind) => schedules.parse({ kind }));
+
 export const lrSchedule = z
-  .preprocess(
-    (value) => (typeof value === 'string' && value !== 'step' ? { kind: value } : value),
-    z.discriminatedUnion('kind', [constant, step, cosine, oneCycle], { error: SCHEDULE_ERROR }),
-  )
+  .union([byName, schedules], { error: SCHEDULE_ERROR })
   .transform((schedule): LrSchedule => schedule);
 
 const WEIGHT = numberAbove(0, 1e6);

@@ -142,7 +142,7 @@ describe('optimizers', () => {
     const bias = tf.variable(tf.tensor1d([3]), true, 'adamw-bias');
     const opt = new AdamWOptimizer(0.1, 0.5);
     // Zero gradients: Adam itself moves nothing, so only the decay shows.
-    opt.applyGradients({ 'adamw-kernel': tf.zeros([1, 2]), 'adamw-bias': tf.zeros([1]) });
+    opt.applyGradients([{ name: 'adamw-kernel', tensor: tf.zeros([1, 2]) }, { name: 'adamw-bias', tensor: tf.zeros([1]) }]);
     expect(Array.from(kernel.dataSync())).toEqual([2 * 0.95, -4 * 0.95].map((v) => Math.fround(v)));
     expect(Array.from(bias.dataSync())).toEqual([3]);
     opt.dispose();
