@@ -176,6 +176,7 @@ function reportInput(input: PublishInput, version: string, promotion: Promotion)
     history: input.histories.flatMap(({ stage, history }) => history.map((h) => ({
       stage, epoch: h.epoch, loss: h.loss, accuracy: h.acc,
       ...(h.valLoss !== undefined ? { valLoss: h.valLoss } : {}), ...(h.valAcc !== undefined ? { valAccuracy: h.valAcc } : {}),
+      ...(h.learningRate !== undefined ? { learningRate: h.learningRate } : {}),
     }))),
     comparison: input.evaluations.map(({ model, evaluation }) => ({ name: model, description: labels[model] ?? model, testAccuracy: evaluation.testAccuracy })),
     ...(input.skippedImages ? { skippedImages: input.skippedImages } : {}),

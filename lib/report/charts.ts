@@ -1,6 +1,7 @@
 // Types only: vega-lite is ESM with no `types` entry for node10 resolution,
 // so point at its declarations; the values load in a child (vega-render.ts).
 import type { TopLevelSpec } from 'vega-lite/build/index';
+import type { TopLevelFacetSpec } from 'vega-lite/build/spec/index';
 import { DataError } from '../errors';
 import type { ConfusionMatrix } from './metrics';
 import type { LearningCurvePoint } from './report-input';
@@ -19,10 +20,18 @@ interface CurveRow {
 /** Above this many classes the cell counts would not fit: color only. */
 const MAX_LABELLED_CLASSES = 30;
 
+/** Rates spanning more than this factor get a log-scale axis. */
+const LOG_SCALE_SPAN = 10;
+
+const PANEL = { width: 300, height: 200 } as const;
+
 /**
  * Loss and accuracy per epoch, train vs validation, one panel per metric;
  * epochs run on across stages (head, then fine-tune) and each stage has its
- * own dash style, so the switch to fine-tuning shows as a break.
+ * own dash style, so the switch to fine-tuning shows as a break. When the
+ * history carries learning rates, a third panel next to them plots the rate
+ * of each epoch's first step, on a log axis when the rates span more than
+ * 10×.
  */
 export function learningCurvesSpec(history: readonly LearningCurvePoint[]): VegaLiteSpec {
   const rows: CurveRow[] = [];
@@ -37,29 +46,68 @@ export function learningCurvesSpec(history: readonly LearningCurvePoint[]): Vega
     add('accuracy', 'validation', p.valAccuracy);
   });
   const stages = [...new Set(history.map((p) => p.stage))]; // in run order
-  return {
+  const x = () => ({ field: 'run', type: 'quantitative' as const, title: 'epoch (whole run)', axis: { tickMinStep: 1 } });
+  const strokeDash = () => ({
+    field: 'stage',
+    type: 'nominal' as const,
+    title: 'stage',
+    scale: { domain: stages },
+    // A stroke symbol has no color of its own: without one the legend's dashes are invisible.
+    legend: { symbolType: 'stroke', symbolStrokeWidth: 2, encode: { symbols: { update: { stroke: { value: 'gray' } } } } },
+  });
+  const curves: TopLevelFacetSpec = {
     data: { values: rows },
     facet: { column: { field: 'metric', type: 'nominal', title: null, sort: ['loss', 'accuracy'] } },
     spec: {
-      width: 300,
-      height: 200,
+      ...PANEL,
       mark: { type: 'line', point: true },
       encoding: {
-        x: { field: 'run', type: 'quantitative', title: 'epoch (whole run)', axis: { tickMinStep: 1 } },
+        x: x(),
         y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } },
         color: { field: 'split', type: 'nominal', title: 'split', scale: { domain: ['train', 'validation'] } },
-        strokeDash: {
-          field: 'stage',
-          type: 'nominal',
-          title: 'stage',
-          scale: { domain: stages },
-          legend: { symbolType: 'stroke', symbolStrokeWidth: 2 },
-        },
+        strokeDash: strokeDash(),
         tooltip: [{ field: 'stage' }, { field: 'epoch' }, { field: 'split' }, { field: 'value', format: '.4f' }],
       },
     },
     resolve: { scale: { y: 'independent' } },
   };
+  const rates = learningRateRows(history);
+  if (rates.length === 0) return curves;
+  const values = rates.map((r) => r.learningRate);
+  const logScale = Math.max(...values) > LOG_SCALE_SPAN * Math.min(...values);
+  return {
+    hconcat: [
+      curves,
+      {
+        ...PANEL,
+        title: { text: 'learning rate', fontWeight: 'normal', fontSize: 11 },
+        data: { values: rates },
+        mark: { type: 'line', color: 'gray', point: { color: 'gray' } },
+        encoding: {
+          x: x(),
+          y: { field: 'learningRate', type: 'quantitative', title: null, ...(logScale ? { scale: { type: 'log' }, axis: { format: '~e' } } : { scale: { zero: false } }) },
+          strokeDash: strokeDash(),
+          tooltip: [{ field: 'stage' }, { field: 'epoch' }, { field: 'learningRate', title: 'learning rate', format: '.3~e' }],
+        },
+      },
+    ],
+    resolve: { scale: { strokeDash: 'shared' } },
+  };
+}
+
+interface RateRow {
+  run: number;
+  stage: string;
+  epoch: number;
+  learningRate: number;
+}
+
+/** One row per epoch that has a usable (finite, positive) learning rate; `run` numbered as the curves' rows. */
+function learningRateRows(history: readonly LearningCurvePoint[]): RateRow[] {
+  return history.flatMap((p, i) => {
+    const rate = p.learningRate;
+    return rate !== undefined && Number.isFinite(rate) && rate > 0 ? [{ run: i + 1, stage: p.stage, epoch: p.epoch, learningRate: rate }] : [];
+  });
 }
 
 /** A heatmap of the confusion matrix with the count in every cell. */

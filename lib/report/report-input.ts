@@ -21,6 +21,8 @@ export interface LearningCurvePoint {
   readonly accuracy?: number;
   readonly valLoss?: number;
   readonly valAccuracy?: number;
+  /** The learning rate of the epoch's first step (absent in runs from before schedules). */
+  readonly learningRate?: number;
 }
 
 /** One model in a side-by-side comparison (transfer vs fine-tune vs from scratch…). */

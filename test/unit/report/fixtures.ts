@@ -21,11 +21,11 @@ export function sampleReport(): ReportInput {
       [2, 0, 8],
     ],
     history: [
-      { stage: 'head', epoch: 1, loss: 1.1, accuracy: 0.5, valLoss: 1.0, valAccuracy: 0.55 },
-      { stage: 'head', epoch: 2, loss: 0.8, accuracy: 0.7, valLoss: 0.85, valAccuracy: 0.66 },
-      { stage: 'head', epoch: 3, loss: 0.6, accuracy: 0.78, valLoss: 0.7, valAccuracy: 0.72 },
-      { stage: 'fine-tune', epoch: 1, loss: 0.5, accuracy: 0.82, valLoss: 0.62, valAccuracy: 0.78 },
-      { stage: 'fine-tune', epoch: 2, loss: 0.4, accuracy: 0.86, valLoss: 0.6, valAccuracy: 0.8 },
+      { stage: 'head', epoch: 1, loss: 1.1, accuracy: 0.5, valLoss: 1.0, valAccuracy: 0.55, learningRate: 0.001 },
+      { stage: 'head', epoch: 2, loss: 0.8, accuracy: 0.7, valLoss: 0.85, valAccuracy: 0.66, learningRate: 0.00075 },
+      { stage: 'head', epoch: 3, loss: 0.6, accuracy: 0.78, valLoss: 0.7, valAccuracy: 0.72, learningRate: 0.00025 },
+      { stage: 'fine-tune', epoch: 1, loss: 0.5, accuracy: 0.82, valLoss: 0.62, valAccuracy: 0.78, learningRate: 0.00001 },
+      { stage: 'fine-tune', epoch: 2, loss: 0.4, accuracy: 0.86, valLoss: 0.6, valAccuracy: 0.8, learningRate: 0.000005 },
     ],
     comparison: [
       { name: 'transfer', description: 'frozen base, new head', testAccuracy: 0.76, valAccuracy: 0.72, epochs: 3, trainSeconds: 12.25 },

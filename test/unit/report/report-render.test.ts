@@ -81,13 +81,19 @@ describe('HTML report in headless Chromium', () => {
     const box = await svg.boundingBox();
     expect(box?.width).toBeGreaterThan(100);
     expect(box?.height).toBeGreaterThan(100);
-    // One line per (metric, split, stage): 2 metrics x 2 splits x 2 stages.
+    // One line per (metric, split, stage): 2 metrics x 2 splits x 2 stages, and the learning rate per stage.
     const lines = page.locator('#learning-curves g.mark-line.role-mark path');
-    expect(await lines.count()).toBe(8);
+    expect(await lines.count()).toBe(8 + 2);
     const points = page.locator('#learning-curves g.mark-symbol.role-mark path');
-    expect(await points.count()).toBe(20); // 5 epochs x 4 series values
+    expect(await points.count()).toBe(20 + 5); // 5 epochs x 4 series values, and 5 learning rates
     const lineBox = await lines.first().boundingBox();
     expect((lineBox?.width ?? 0) + (lineBox?.height ?? 0)).toBeGreaterThan(0);
+  });
+
+  it('draws the learning-rate panel next to them, on a log axis for rates spanning 200x', async () => {
+    expect(await page.locator('#learning-curves text').allTextContents()).toEqual(expect.arrayContaining(['loss', 'accuracy', 'learning rate']));
+    // Log-axis labels in exponent form (1e-3, 1e-5, …).
+    expect((await page.locator('#learning-curves g.role-axis-label text').allTextContents()).some((t) => /^\d(\.\d+)?e-\d+$/.test(t))).toBe(true);
   });
 
   it('draws the confusion matrix: k*k visible cells, each with its count', async () => {
