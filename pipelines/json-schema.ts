@@ -5,28 +5,16 @@ import { pipelineSchema } from './schema';
 /** Where the generated JSON Schema is committed, relative to the repository root. */
 export const PIPELINE_JSON_SCHEMA_PATH = 'pipelines/pipeline.schema.json';
 
-/**
- * The names `train.lrSchedule` accepts on their own (`lrSchedule: cosine`):
- * every kind whose settings all have defaults; `step` needs `every`.
- */
-const SCHEDULE_SHORTHANDS = ['constant', 'cosine', 'one-cycle'] as const;
-
 type JsonSchemaOverride = NonNullable<Parameters<typeof z.toJSONSchema>[1]>['override'];
 
 /**
- * Where zod's conversion cannot see what a field accepts: a `z.preprocess`
- * shorthand is a transform, so the input form shows only the mappings, and the
- * default (an output value behind a transform) is dropped.
+ * Puts back what zod's conversion leaves out: the default of a field whose
+ * schema ends in a transform (`train.lrSchedule`, whose shorthand expands to
+ * a mapping), since zod keeps defaults only where input and output agree.
  */
 const override: JsonSchemaOverride = ({ zodSchema, jsonSchema }) => {
-  if (zodSchema === lrSchedule) {
-    const mappings = { ...jsonSchema };
-    for (const key of Object.keys(jsonSchema)) delete jsonSchema[key];
-    jsonSchema.anyOf = [{ type: 'string', enum: [...SCHEDULE_SHORTHANDS] }, mappings];
-    return;
-  }
   const def = zodSchema._zod.def;
-  if (def.type === 'default' && def.innerType === lrSchedule) {
+  if (def.type === 'default' && def.innerType === lrSchedule && jsonSchema.default === undefined) {
     // `default` first, as zod writes it for the other fields.
     const rest = { ...jsonSchema };
     for (const key of Object.keys(jsonSchema)) delete jsonSchema[key];

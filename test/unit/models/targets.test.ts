@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-node';
 import { DataError } from '../../../lib/errors';
-import { classCounts, classWeightVector, exampleWeights, smoothLabels } from '../../../lib/models/train/targets';
+import { classWeightVector, exampleWeights, smoothLabels } from '../../../lib/models/train/targets';
 
 function rows(t: tf.Tensor): number[][] {
   return t.arraySync() as number[][];
@@ -125,15 +125,5 @@ describe('exampleWeights: w_i = Σ_c y_ic·w_c', () => {
     const expected = (-Math.log(0.8) * 1 - Math.log(0.6) * 3 - Math.log(0.9) * 3) / 3;
     expect(weighted.dataSync()[0]).toBeCloseTo(expected, 5);
     tf.dispose([y, p, w, per, weighted]);
-  });
-});
-
-describe('classCounts', () => {
-  it('counts one-hot rows per class, and soft rows by their shares', async () => {
-    const y = tf.tensor2d([[1, 0, 0], [0, 1, 0], [1, 0, 0], [0.5, 0, 0.5]]);
-    const before = tf.memory().numTensors;
-    expect(await classCounts(y)).toEqual([2.5, 1, 0.5]);
-    expect(tf.memory().numTensors).toBe(before);
-    y.dispose();
   });
 });

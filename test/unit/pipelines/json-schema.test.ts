@@ -32,10 +32,11 @@ describe('pipelines/pipeline.schema.json', () => {
     const schema = pipelineJsonSchema() as Node;
     const lrSchedule = objectIn(schema.properties?.train).properties?.lrSchedule;
     expect(lrSchedule?.default).toEqual({ kind: 'constant' });
+    expect(lrSchedule?.anyOf).toHaveLength(2);
     expect(lrSchedule?.anyOf?.[0]).toEqual({ type: 'string', enum: ['constant', 'cosine', 'one-cycle'] });
-    const kinds = lrSchedule?.anyOf?.[1]?.oneOf?.map((option) => option.properties?.kind?.const);
-    expect(kinds).toEqual(['constant', 'step', 'cosine', 'one-cycle']);
-    expect(lrSchedule?.anyOf?.[1]?.oneOf?.[1]?.required).toEqual(['kind', 'every']);
+    const mappings = lrSchedule?.anyOf?.[1]?.oneOf;
+    expect(mappings?.map((option) => option.properties?.kind?.const)).toEqual(['constant', 'step', 'cosine', 'one-cycle']);
+    expect(mappings?.[1]?.required).toEqual(['kind', 'every']);
     expect(objectIn(schema.properties?.evaluate).properties?.tta).toEqual({ default: false, type: 'boolean' });
   });
 });
