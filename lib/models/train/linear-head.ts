@@ -94,8 +94,6 @@ const BETA2 = 0.999;
  * wrong row's gradient, this one keeps it, as Keras does from the logits.
  */
 export class LinearSoftmaxStep implements TrainStep {
-  readonly input: tf.Tensor;
-  private readonly ownsInput: boolean;
   private readonly features: number;
   private readonly classes: number;
   private p: tf.Tensor2D;
@@ -108,28 +106,26 @@ export class LinearSoftmaxStep implements TrainStep {
   private readonly coefficients = new Map<number, tf.Scalar[]>();
 
   constructor(
-    private readonly head: LinearSoftmaxHead, x: tf.Tensor,
+    private readonly head: LinearSoftmaxHead,
     private readonly optimizer: OptimizerName, private learningRate: number,
   ) {
     if (optimizer !== 'adam' && optimizer !== 'sgd') throw new ModelError(`the fused step supports adam and sgd, not ${optimizer}`);
-    // The fixed layers run once for the whole set, not once per batch.
-    this.input = head.prefix.length === 0 ? x
-      : tf.tidy(() => head.prefix.reduce((t, l) => l.apply(t, { training: false }) as tf.Tensor, x));
-    this.ownsInput = this.input !== x;
     [this.features, this.classes] = head.kernel.shape as [number, number];
-    if (this.input.rank !== 2 || this.input.shape[1] !== this.features) {
-      throw new ModelError(`fused step: features [${this.input.shape.join(', ')}] do not fit the kernel [${head.kernel.shape.join(', ')}]`);
-    }
     this.p = tf.tidy(() => (head.bias === null ? head.kernel.read().clone()
       : tf.concat([head.kernel.read(), head.bias.read().reshape([1, this.classes])], 0))) as tf.Tensor2D;
     this.beta1 = tf.scalar(BETA1);
     this.beta2 = tf.scalar(BETA2);
   }
 
-  /** A ones column carries the bias through the same matMul as the kernel. */
+  /** The fixed layers (pooling, flatten), then a ones column that carries the bias through the kernel's matMul. */
   prepare(rows: tf.Tensor): tf.Tensor {
-    if (this.head.bias === null) return rows.clone();
-    return tf.tidy(() => tf.concat([rows, tf.ones([rows.shape[0]!, 1])], 1));
+    return tf.tidy(() => {
+      const x = this.head.prefix.reduce((t, l) => l.apply(t, { training: false }) as tf.Tensor, rows);
+      if (x.rank !== 2 || x.shape[1] !== this.features) {
+        throw new ModelError(`fused step: features [${x.shape.join(', ')}] do not fit the kernel [${this.head.kernel.shape.join(', ')}]`);
+      }
+      return this.head.bias === null ? x.clone() : tf.concat([x, tf.ones([x.shape[0]!, 1])], 1);
+    });
   }
 
   step(x: tf.Tensor, y: tf.Tensor, weights: tf.Tensor | null): tf.Tensor {
@@ -224,7 +220,6 @@ export class LinearSoftmaxStep implements TrainStep {
     tf.dispose([this.p, this.beta1, this.beta2, ...[this.m, this.v].filter((t): t is tf.Tensor2D => t !== null)]);
     for (const c of this.coefficients.values()) tf.dispose(c);
     this.coefficients.clear();
-    if (this.ownsInput) this.input.dispose();
   }
 
   private coefficientsFor(batch: number): tf.Scalar[] {

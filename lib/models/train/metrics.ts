@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-node';
+import { TensorRows, type Rows } from './rows';
 
 const EPS = 1e-7;
 
@@ -26,20 +27,36 @@ export function argMaxHits(labels: tf.Tensor, probs: tf.Tensor): tf.Tensor1D {
 export async function evaluateModel(
   model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, batchSize: number,
 ): Promise<{ loss: number; acc: number }> {
-  const n = x.shape[0] ?? 0;
+  return evaluateRows(model, new TensorRows(x, y), batchSize);
+}
+
+/** Loss and accuracy in inference mode over rows read in order, a chunk at a time. */
+export async function evaluateRows(model: tf.LayersModel, rows: Rows, batchSize: number): Promise<{ loss: number; acc: number }> {
   let loss = 0;
   let acc = 0;
-  for (let start = 0; start < n; start += batchSize) {
-    const size = Math.min(batchSize, n - start);
-    const both = tf.tidy(() => {
-      const probs = model.apply(x.slice(start, size), { training: false }) as tf.Tensor;
-      const yb = y.slice(start, size);
-      return tf.stack([crossEntropy(yb, probs), argMaxAccuracy(yb, probs)]);
-    });
-    const [l, a] = await both.data();
-    both.dispose();
-    loss += l! * size;
-    acc += a! * size;
+  let n = 0;
+  for await (const chunk of rows.chunks(0, Math.max(batchSize, EVAL_CHUNK_ROWS - (EVAL_CHUNK_ROWS % batchSize)), null)) {
+    try {
+      const count = chunk.x.shape[0]!;
+      for (let start = 0; start < count; start += batchSize) {
+        const size = Math.min(batchSize, count - start);
+        const both = tf.tidy(() => {
+          const probs = model.apply(chunk.x.slice(start, size), { training: false }) as tf.Tensor;
+          const yb = chunk.y.slice(start, size);
+          return tf.stack([crossEntropy(yb, probs), argMaxAccuracy(yb, probs)]);
+        });
+        const [l, a] = await both.data();
+        both.dispose();
+        loss += l! * size;
+        acc += a! * size;
+      }
+      n += count;
+    } finally {
+      tf.dispose([chunk.x, chunk.y]);
+    }
   }
   return { loss: n ? loss / n : NaN, acc: n ? acc / n : NaN };
 }
+
+/** Rows per chunk when evaluating: bounds what a streamed split holds at once. */
+const EVAL_CHUNK_ROWS = 4096;

@@ -6,9 +6,7 @@ import { setLearningRate } from './optimizer';
 
 /** One optimizer step on a batch, however it is computed. */
 export interface TrainStep {
-  /** The rows batches are gathered from (the training inputs, or what a fixed prefix made of them). */
-  readonly input: tf.Tensor;
-  /** Turns gathered rows into what `step` takes; returns a tensor the caller disposes. */
+  /** Turns training rows into what `step` takes; returns a tensor the caller disposes (it may be `rows`). */
   prepare(rows: tf.Tensor): tf.Tensor;
   /**
    * Trains on one batch, the loss being the mean of `weights`·cross-entropy
@@ -44,13 +42,13 @@ export class ModelStep implements TrainStep {
   private active: number;
 
   constructor(
-    private readonly model: tf.LayersModel, readonly input: tf.Tensor, private readonly groups: readonly GroupOptimizer[],
+    private readonly model: tf.LayersModel, private readonly groups: readonly GroupOptimizer[],
   ) {
     this.active = groups.length;
   }
 
   prepare(rows: tf.Tensor): tf.Tensor {
-    return rows.clone();
+    return rows;
   }
 
   step(x: tf.Tensor, y: tf.Tensor, weights: tf.Tensor | null): tf.Tensor {

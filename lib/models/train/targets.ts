@@ -43,13 +43,3 @@ export function classWeightVector(spec: ClassWeightsSpec, classNames: readonly s
 export function exampleWeights(y: tf.Tensor, classWeights: tf.Tensor1D): tf.Tensor1D {
   return tf.tidy(() => tf.squeeze(tf.matMul(y as tf.Tensor2D, tf.reshape(classWeights, [-1, 1]) as tf.Tensor2D), [1]) as tf.Tensor1D);
 }
-
-/** Training images per class, from one-hot or soft label rows (soft rows count by their shares). */
-export async function classCounts(y: tf.Tensor): Promise<number[]> {
-  const sums = tf.tidy(() => tf.sum(y, 0));
-  try {
-    return Array.from(await sums.data());
-  } finally {
-    sums.dispose();
-  }
-}

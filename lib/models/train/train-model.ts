@@ -7,21 +7,35 @@ import { disposeCheckpoint, type CheckpointStore, type NamedTensor, type Trainin
 import { earlyStoppingState } from './early-stopping';
 import type { BatchLogs, EpochLogs } from './logs';
 import { activeGroupCount, setActiveGroups, singleGroup, type LayerGroupPlan } from './layer-groups';
-import { LinearSoftmaxStep, labelsAreDistributions, linearSoftmaxHead } from './linear-head';
+import { LinearSoftmaxStep, linearSoftmaxHead } from './linear-head';
 import { CONSTANT_SCHEDULE, learningRateAt } from './lr-schedule';
-import { argMaxHits, evaluateModel, exampleCrossEntropy } from './metrics';
+import { argMaxHits, evaluateRows, exampleCrossEntropy } from './metrics';
 import { applyMixes, mixingIsOn, planMixes, type TrainMixing } from './mixing';
 import { makeOptimizer } from './optimizer';
-import { epochPermutation } from './rng';
+import { TensorRows, type Rows } from './rows';
 import { ModelStep, type TrainStep } from './steps';
-import { classCounts, classWeightVector, exampleWeights, smoothLabels } from './targets';
+import { classWeightVector, exampleWeights, smoothLabels } from './targets';
 
-export interface TrainData {
+/** Training (and validation) rows as tensors in memory. */
+export interface TensorTrainData {
   /** Inputs: cached features for head training, images for fine-tune / retrain. */
   readonly x: tf.Tensor;
   /** One-hot or soft labels, [n, numClasses]. */
   readonly y: tf.Tensor;
   readonly validation?: { readonly x: tf.Tensor; readonly y: tf.Tensor } | null;
+}
+
+/** Training (and validation) rows from a source that yields them an epoch at a time (a split streamed from its shards). */
+export interface StreamedTrainData {
+  readonly rows: Rows;
+  readonly validation?: Rows | null;
+}
+
+export type TrainData = TensorTrainData | StreamedTrainData;
+
+function trainRows(data: TrainData): { train: Rows; validation: Rows | null } {
+  if ('rows' in data) return { train: data.rows, validation: data.validation ?? null };
+  return { train: new TensorRows(data.x, data.y), validation: data.validation ? new TensorRows(data.validation.x, data.validation.y) : null };
 }
 
 export interface TrainCallbacks {
@@ -87,7 +101,8 @@ type BestWeights = NonNullable<TrainingCheckpoint['best']>;
  * later call resumes at the next epoch.
  */
 export async function trainModel(model: tf.LayersModel, data: TrainData, opts: TrainOptions): Promise<TrainResult> {
-  checkData(model, data, opts);
+  const { train, validation } = trainRows(data);
+  checkData(model, data, train, opts);
   guardFrozenBatchNorm(model);
   if (model.trainableWeights.length === 0) throw new ModelError(`model '${model.name}' has no trainable weights`);
   const plan = opts.groups ?? singleGroup(model);
@@ -98,7 +113,7 @@ export async function trainModel(model: tf.LayersModel, data: TrainData, opts: T
   let best: BestWeights | undefined;
   let ckpt: TrainingCheckpoint | undefined;
   const targets: Targets = {
-    classWeights: opts.classWeights ? await classWeightTensor(opts, data.y) : null,
+    classWeights: opts.classWeights ? await classWeightTensor(opts, train) : null,
     labelSmoothing: opts.labelSmoothing ?? 0,
     mixing: mixingIsOn(opts.mixing) ? opts.mixing : null,
   };
@@ -113,7 +128,7 @@ export async function trainModel(model: tf.LayersModel, data: TrainData, opts: T
       if (restoreBest && ckpt.best) best = { epoch: ckpt.best.epoch, weights: ckpt.best.weights.map((w) => ({ name: w.name, tensor: w.tensor.clone() })) };
     }
     // Built after the weights are restored: the fused step reads them once.
-    trainer = makeStep(model, data, opts, plan, targets);
+    trainer = await makeStep(model, train, opts, plan, targets);
     if (ckpt !== undefined) await trainer.restoreOptimizer(ckpt.optimizer.weights);
   } catch (err) {
     trainer?.dispose();
@@ -123,7 +138,7 @@ export async function trainModel(model: tf.LayersModel, data: TrainData, opts: T
   } finally {
     if (ckpt !== undefined) disposeCheckpoint(ckpt);
   }
-  const n = data.x.shape[0]!;
+  const n = train.count;
   const stepsPerEpoch = Math.ceil(n / opts.batchSize);
   const rateAt = (step: number): number =>
     learningRateAt(opts.lrSchedule ?? CONSTANT_SCHEDULE, opts.learningRate, { step, stepsPerEpoch, epochs: opts.epochs });
@@ -137,12 +152,12 @@ export async function trainModel(model: tf.LayersModel, data: TrainData, opts: T
       const active = activeGroupCount(plan, epoch);
       if (plan.unfreezeEvery !== null) setActiveGroups(plan, active);
       trainer.activateGroups(active);
-      const sums = await runEpoch(trainer, data.y, epoch, epochPermutation(n, seed, epoch), opts, targets, (b) => rateAt(epoch * stepsPerEpoch + b));
+      const sums = await runEpoch(trainer, train, epoch, seed, opts, targets, (b) => rateAt(epoch * stepsPerEpoch + b));
       trainer.syncModel();
       if (sums === 'aborted') return { history, stopReason: 'aborted', resumedFromEpoch };
       let logs: EpochLogs = { epoch: epoch + 1, loss: sums.loss / n, acc: sums.hits / n, lr: rateAt(epoch * stepsPerEpoch) };
-      if (data.validation) {
-        const v = await evaluateModel(model, data.validation.x, data.validation.y, opts.batchSize);
+      if (validation) {
+        const v = await evaluateRows(model, validation, opts.batchSize);
         logs = { ...logs, val_loss: v.loss, val_acc: v.acc };
       }
       history.push(logs);
@@ -171,25 +186,25 @@ function disposeBest(best: BestWeights | undefined): void {
   if (best) tf.dispose(best.weights.map((w) => w.tensor));
 }
 
-async function classWeightTensor(opts: TrainOptions, y: tf.Tensor): Promise<tf.Tensor1D> {
-  const counts = await classCounts(y);
+async function classWeightTensor(opts: TrainOptions, rows: Rows): Promise<tf.Tensor1D> {
+  const counts = await rows.classCounts();
   const names = opts.classNames ?? counts.map((_, i) => String(i));
   return tf.tensor1d(classWeightVector(opts.classWeights!, names, counts));
 }
 
-function makeStep(model: tf.LayersModel, data: TrainData, opts: TrainOptions, plan: LayerGroupPlan, targets: Targets): TrainStep {
+async function makeStep(model: tf.LayersModel, rows: Rows, opts: TrainOptions, plan: LayerGroupPlan, targets: Targets): Promise<TrainStep> {
   // The fused step knows Adam and plain SGD on whole, unmixed rows (mixing acts before the head's fixed layers).
   const fusable = opts.fused !== false && plan.groups.length === 1 && targets.mixing === null
     && (opts.optimizer === 'adam' || (opts.optimizer === 'sgd' && !((opts.momentum ?? 0) > 0)));
   const head = fusable ? linearSoftmaxHead(model) : null;
-  if (head !== null && labelsAreDistributions(data.y)) {
+  if (head !== null && await rows.labelsAreDistributions()) {
     makeOptimizer(opts).dispose(); // the same validation as the general path
-    return new LinearSoftmaxStep(head, data.x, opts.optimizer, opts.learningRate);
+    return new LinearSoftmaxStep(head, opts.optimizer, opts.learningRate);
   }
   const groups = plan.groups.map((g) => ({
     variables: g.weights.map((w) => w.read() as tf.Variable), optimizer: makeOptimizer(opts), lrFactor: g.lrFactor,
   }));
-  return new ModelStep(model, data.x, groups);
+  return new ModelStep(model, groups);
 }
 
 /** Rows gathered at once: enough to amortize the per-chunk work, few enough to bound the copy. */
@@ -197,39 +212,39 @@ const CHUNK_BYTES = 32 * 1024 * 1024;
 const MAX_CHUNK_BATCHES = 64;
 
 /**
- * One epoch: chunks of the permutation gathered natively, mixed and given
+ * One epoch: chunks of rows (shuffled by seed and epoch), mixed and given
  * their targets, and split into batches, each batch one step at the rate
  * `rate(batch)`; each chunk's per-row loss and hits are read in one go,
  * then `onBatchEnd` hears its batches and the event loop gets a turn
  * (heartbeats, abort). Returns the epoch's sums, or 'aborted'.
  */
 async function runEpoch(
-  trainer: TrainStep, y: tf.Tensor, epoch: number, perm: Int32Array, opts: TrainOptions, targets: Targets,
+  trainer: TrainStep, rows: Rows, epoch: number, seed: number, opts: TrainOptions, targets: Targets,
   rate: (batch: number) => number,
 ): Promise<{ loss: number; hits: number } | 'aborted'> {
-  const n = perm.length;
-  const rowShape = trainer.input.shape.slice(1);
-  const rowBytes = 4 * rowShape.reduce((a, b) => a * (b ?? 1), 1);
+  const rowBytes = 4 * rows.rowShape.reduce((a, b) => a * b, 1);
   const chunkBatches = Math.max(1, Math.min(MAX_CHUNK_BATCHES, Math.floor(CHUNK_BYTES / (rowBytes * opts.batchSize))));
-  const chunkRows = chunkBatches * opts.batchSize;
-  const spatial = rowShape.length === 3 ? [rowShape[0]!, rowShape[1]!] as const : null;
+  const spatial = rows.rowShape.length === 3 ? [rows.rowShape[0]!, rows.rowShape[1]!] as const : null;
   let loss = 0;
   let hits = 0;
-  for (let start = 0, batch = 0; start < n; start += chunkRows) {
-    const end = Math.min(n, start + chunkRows);
+  let position = 0;
+  let batch = 0;
+  for await (const chunk of rows.chunks(epoch, chunkBatches * opts.batchSize, seed)) {
+    const count = chunk.x.shape[0]!;
     const sizes: number[] = [];
-    for (let s = start; s < end; s += opts.batchSize) sizes.push(Math.min(opts.batchSize, end - s));
-    const rowsIndex = perm.subarray(start, end);
-    const mixes = targets.mixing ? planMixes(targets.mixing, epoch, rowsIndex, sizes, spatial) : null;
+    for (let s = 0; s < count; s += opts.batchSize) sizes.push(Math.min(opts.batchSize, count - s));
+    // Mixes are keyed by the row's place in the epoch, which the (seed, epoch) order fixes.
+    const mixes = targets.mixing ? planMixes(targets.mixing, epoch, positions(position, count), sizes, spatial) : null;
+    position += count;
     const { xs, ys, ws, yc } = tf.tidy(() => {
-      const idx = tf.tensor1d(rowsIndex, 'int32');
-      let rows = tf.gather(y, idx);
-      let xRows = tf.gather(trainer.input, idx);
-      if (mixes !== null && mixes.mixed > 0) ({ x: xRows, y: rows } = applyMixes(xRows, rows, mixes));
-      const weights = targets.classWeights ? exampleWeights(rows, targets.classWeights) : null;
-      if (targets.labelSmoothing > 0) rows = smoothLabels(rows, targets.labelSmoothing);
-      return { xs: tf.split(trainer.prepare(xRows), sizes), ys: tf.split(rows, sizes), ws: weights ? tf.split(weights, sizes) : [], yc: rows };
+      let x = chunk.x;
+      let y = chunk.y;
+      if (mixes !== null && mixes.mixed > 0) ({ x, y } = applyMixes(x, y, mixes));
+      const weights = targets.classWeights ? exampleWeights(y, targets.classWeights) : null;
+      if (targets.labelSmoothing > 0) y = smoothLabels(y, targets.labelSmoothing);
+      return { xs: tf.split(trainer.prepare(x), sizes), ys: tf.split(y, sizes), ws: weights ? tf.split(weights, sizes) : [], yc: y.clone() };
     });
+    tf.dispose([chunk.x, chunk.y]);
     const probs: tf.Tensor[] = [];
     let stats: tf.Tensor;
     try {
@@ -247,13 +262,12 @@ async function runEpoch(
     }
     const values = await stats.data();
     stats.dispose();
-    const rows = end - start;
     for (let b = 0, offset = 0; b < sizes.length; b++, batch++) {
       let l = 0;
       let h = 0;
       for (let i = offset; i < offset + sizes[b]!; i++) {
         l += values[i]!;
-        h += values[rows + i]!;
+        h += values[count + i]!;
       }
       offset += sizes[b]!;
       loss += l;
@@ -263,6 +277,11 @@ async function runEpoch(
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
   return { loss, hits };
+}
+
+/** start, start + 1, …, start + count − 1. */
+function positions(start: number, count: number): Int32Array {
+  return Int32Array.from({ length: count }, (_, i) => start + i);
 }
 
 async function saveCheckpoint(
@@ -297,13 +316,15 @@ function restoreWeights(model: tf.LayersModel, ckpt: TrainingCheckpoint, opts: T
   ckpt.weights.forEach((w, i) => weights[i]!.write(w.tensor));
 }
 
-function checkData(model: tf.LayersModel, data: TrainData, opts: TrainOptions): void {
-  const n = data.x.shape[0];
+function checkData(model: tf.LayersModel, data: TrainData, rows: Rows, opts: TrainOptions): void {
+  const n = rows.count;
   if (!n) throw new ModelError('trainModel: no training examples');
-  if (data.y.shape[0] !== n) throw new ModelError(`trainModel: ${n} inputs but ${data.y.shape[0]} labels`);
-  const classes = model.outputs[0]!.shape[model.outputs[0]!.shape.length - 1];
-  if (data.y.rank !== 2 || data.y.shape[1] !== classes) {
-    throw new ModelError(`trainModel: labels must be [n, ${classes}] (one-hot or soft), got [${data.y.shape.join(', ')}]`);
+  if (!('rows' in data)) {
+    if (data.y.shape[0] !== n) throw new ModelError(`trainModel: ${n} inputs but ${data.y.shape[0]} labels`);
+    const classes = model.outputs[0]!.shape[model.outputs[0]!.shape.length - 1];
+    if (data.y.rank !== 2 || data.y.shape[1] !== classes) {
+      throw new ModelError(`trainModel: labels must be [n, ${classes}] (one-hot or soft), got [${data.y.shape.join(', ')}]`);
+    }
   }
   if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1) throw new ModelError(`batchSize must be ≥ 1`);
   if (!Number.isInteger(opts.epochs) || opts.epochs < 1) throw new ModelError(`epochs must be ≥ 1`);
