@@ -110,7 +110,14 @@ const augment = section({
   seed: integer().default(AUG.seed),
   cutmix: mixing(1).nullable().default(AUG.cutmix),
   mixup: mixing(0.2).nullable().default(AUG.mixup),
-});
+}).superRefine((augment, ctx) => {
+  // Each training row is CutMixed with probability cutmix.prob, else MixUp-ed with mixup.prob: one draw shared by both.
+  const cut = augment.cutmix?.prob ?? 0;
+  const mix = augment.mixup?.prob ?? 0;
+  if (cut + mix > 1 + 1e-9) {
+    ctx.addIssue({ code: 'custom', path: ['mixup', 'prob'], message: `plus cutmix.prob must be at most 1 (a row is mixed one way or the other), got ${cut} + ${mix}` });
+  }
+}, WHEN_OBJECT);
 
 const base = section({
   architecture: oneOf(ARCHITECTURES).nullable().default(null),
@@ -182,8 +189,10 @@ const train = section({
     .default(null),
 })
   .superRefine((train, ctx) => {
+    // The neutral values (0, false) are what normalizing fills in, so a normalized spec stays valid input.
     const onlyWith = (field: 'weightDecay' | 'momentum' | 'nesterov', optimizer: string) => {
-      if (train[field] !== undefined && train.optimizer !== optimizer) {
+      const value = train[field];
+      if (value !== undefined && value !== 0 && value !== false && train.optimizer !== optimizer) {
         ctx.addIssue({ code: 'custom', path: [field], message: `is only used with optimizer ${optimizer}; remove it or set optimizer: ${optimizer}` });
       }
     };
@@ -215,8 +224,10 @@ const fineTune = section({
   .superRefine(exactlyOne(['topLayers', 'fromLayer']), WHEN_OBJECT)
   .superRefine((fineTune, ctx) => {
     if (fineTune.layerGroups !== 1) return;
-    const field = fineTune.groupLrFactor !== 1 ? 'groupLrFactor' : fineTune.unfreezeEvery !== null ? 'unfreezeEvery' : null;
-    if (field) ctx.addIssue({ code: 'custom', path: [field], message: 'needs layerGroups of 2 or more (with one group there is nothing to tell apart); set e.g. layerGroups: 3' });
+    const set = [fineTune.groupLrFactor !== 1 ? 'groupLrFactor' : null, fineTune.unfreezeEvery !== null ? 'unfreezeEvery' : null];
+    for (const field of set.filter((f): f is string => f !== null)) {
+      ctx.addIssue({ code: 'custom', path: [field], message: 'needs layerGroups of 2 or more (with one group there is nothing to tell apart); set e.g. layerGroups: 3' });
+    }
   }, WHEN_OBJECT);
 
 const evaluate = section({

@@ -96,8 +96,9 @@ export type LrSchedule =
   /** Linear warm-up over `warmupEpochs` (may be fractional), then a half cosine down to `minLearningRate`. */
   | { readonly kind: 'cosine'; readonly warmupEpochs: number; readonly minLearningRate: number }
   /**
-   * Smith's one-cycle as fastai runs it: a half cosine up from lr/divFactor
-   * to lr over `warmupFraction` of the steps, then down to lr/(divFactor·finalDivFactor).
+   * Smith's one-cycle with PyTorch OneCycleLR's defaults: a half cosine up from
+   * lr/divFactor to lr over `warmupFraction` of the steps, then down to
+   * lr/(divFactor·finalDivFactor) at the last step.
    */
   | { readonly kind: 'one-cycle'; readonly warmupFraction: number; readonly divFactor: number; readonly finalDivFactor: number };
 

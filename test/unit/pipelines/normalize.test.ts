@@ -52,8 +52,12 @@ describe('normalization: input forms and defaults', () => {
       base: { architecture: 'small-cnn', weights: 'random', inputSize: null, uri: null, inputShape: [28, 28, 1], alpha: 1, cutAt: null },
       mode: 'retrain',
       head: { strategy: 'replace', pooling: 'flatten', hidden: [], activation: 'relu', dropout: 0 },
-      train: { epochs: 10, batchSize: 32, optimizer: 'adam', learningRate: 0.001, earlyStopping: null },
+      train: {
+        epochs: 10, batchSize: 32, optimizer: 'adam', learningRate: 0.001, earlyStopping: null,
+        lrSchedule: { kind: 'constant' }, weightDecay: 0, momentum: 0, nesterov: false, labelSmoothing: 0, classWeights: null,
+      },
       fineTune: null,
+      evaluate: { tta: false },
       schedule: null,
       queues: { cpu: 'graft-cpu', gpu: 'graft-gpu' },
       cache: true,
@@ -86,8 +90,10 @@ describe('normalization: input forms and defaults', () => {
       augment: { cutmix: {}, mixup: {} },
       schedule: { every: '6h' },
     });
-    expect(spec.fineTune).toEqual({ topLayers: null, fromLayer: 'conv3', epochs: 5, learningRate: 0.00001, batchSize: 8 });
-    expect(spec.train.earlyStopping).toEqual({ patience: 3, monitor: 'val_loss', minDelta: 0 });
+    expect(spec.fineTune).toEqual({
+      topLayers: null, fromLayer: 'conv3', epochs: 5, learningRate: 0.00001, batchSize: 8, layerGroups: 1, groupLrFactor: 1, unfreezeEvery: null,
+    });
+    expect(spec.train.earlyStopping).toEqual({ patience: 3, monitor: 'val_loss', minDelta: 0, restoreBestWeights: true });
     expect(spec.augment.cutmix).toEqual({ alpha: 1, prob: 0.5 });
     expect(spec.augment.mixup).toEqual({ alpha: 0.2, prob: 0.5 });
     expect(spec.schedule).toEqual({ cron: null, every: '6h', onlyIfDataChanged: false, promoteMargin: 0 });

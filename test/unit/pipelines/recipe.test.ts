@@ -164,6 +164,24 @@ describe('the training recipe: rules across fields', () => {
     expect(problemsOfInput({ ...photos, fineTune: { topLayers: 20, groupLrFactor: 0.5 } })).toEqual([`fineTune.groupLrFactor: ${needsGroups}`]);
     expect(problemsOfInput({ ...photos, fineTune: { topLayers: 20, unfreezeEvery: 2 } })).toEqual([`fineTune.unfreezeEvery: ${needsGroups}`]);
     expect(problemsOfInput({ ...photos, fineTune: { topLayers: 20, layerGroups: 1, groupLrFactor: 0.5 } })).toEqual([`fineTune.groupLrFactor: ${needsGroups}`]);
+    expect(problemsOfInput({ ...photos, fineTune: { topLayers: 20, groupLrFactor: 0.5, unfreezeEvery: 2 } })).toEqual([
+      `fineTune.groupLrFactor: ${needsGroups}`, `fineTune.unfreezeEvery: ${needsGroups}`,
+    ]);
+  });
+
+  it('takes a normalized spec as input again (the neutral values it fills are no misuse)', () => {
+    const sgd = definePipeline({ ...photos, train: { optimizer: 'sgd', momentum: 0.9, nesterov: true } });
+    const adamw = definePipeline({ ...photos, train: { optimizer: 'adamw' } });
+    expect(definePipeline(definePipeline(photos))).toEqual(definePipeline(photos));
+    expect(definePipeline(sgd)).toEqual(sgd);
+    expect(definePipeline(adamw)).toEqual(adamw);
+  });
+
+  it('refuses cutmix.prob + mixup.prob above 1: a row is mixed one way or the other', () => {
+    expect(problemsOfInput({ ...photos, augment: { cutmix: { prob: 0.7 }, mixup: { prob: 0.5 } } })).toEqual([
+      'augment.mixup.prob: plus cutmix.prob must be at most 1 (a row is mixed one way or the other), got 0.7 + 0.5',
+    ]);
+    expect(definePipeline({ ...photos, augment: { cutmix: { prob: 0.5 }, mixup: { prob: 0.5 } } }).augment.mixup?.prob).toBe(0.5);
   });
 
   it('keeps the limits of the recipe\'s numbers', () => {

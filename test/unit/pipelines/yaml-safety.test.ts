@@ -55,7 +55,7 @@ describe('YAML parsing safety', () => {
   });
 
   it('does not let __proto__ keys through', () => {
-    expect(problemsOf(`${VALID}__proto__: { polluted: true }\n`)).toEqual(['__proto__ (6:1): unknown key; allowed keys: name, dataset, augment, base, mode, head, train, fineTune, schedule, queues, cache']);
+    expect(problemsOf(`${VALID}__proto__: { polluted: true }\n`)).toEqual(['__proto__ (6:1): unknown key; allowed keys: name, dataset, augment, base, mode, head, train, fineTune, evaluate, schedule, queues, cache']);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
