@@ -62,8 +62,10 @@ export interface IngestResult extends StageResult {
   readonly classNames: string[];
   readonly imageShape: [number, number, number];
   readonly shards: Record<Split, ShardRef[]>;
-  /** Files skipped with `onBadImage: skip`, each as `<file>: <reason>`. */
+  /** Files skipped with `onBadImage: skip`, each as `<file>: <reason>`: the first few (activities/ingest.ts SKIPPED_KEPT). */
   readonly skipped: string[];
+  /** How many files were skipped in all [skipped.length]. */
+  readonly skippedCount?: number;
 }
 
 /** Images a run left out under `onBadImage: skip`: how many, and the first few (`<file>: <reason>`). */

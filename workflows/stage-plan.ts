@@ -70,8 +70,9 @@ export async function runStagePlan(input: StagePlanInput, executor: PlanExecutor
   const numClasses = ingested!.classNames.length;
   if (numClasses < 2) run.fail('DataError', `dataset has ${numClasses} class; a classifier needs at least 2`);
   // Only the first few travel on: a run's progress and result stay small however many files were bad.
-  const skippedImages: SkippedImages | undefined = ingested!.skipped.length > 0
-    ? { count: ingested!.skipped.length, first: ingested!.skipped.slice(0, SKIPPED_IMAGES_SHOWN) } : undefined;
+  const skippedCount = ingested!.skippedCount ?? ingested!.skipped.length;
+  const skippedImages: SkippedImages | undefined = skippedCount > 0
+    ? { count: skippedCount, first: ingested!.skipped.slice(0, SKIPPED_IMAGES_SHOWN) } : undefined;
   const skipped = skippedImages ? { skippedImages } : {};
   if (skippedImages) run.skippedImages?.(skippedImages);
   const skipReason = await run.afterIngest?.(ingested!);

@@ -14,6 +14,12 @@ const visible = (name: string): boolean => !name.startsWith('.');
  * skipped and reported under `onBadImage: 'skip'`).
  */
 export async function readImageFolder(dir: string, options: AssembleOptions = {}): Promise<DatasetReadResult> {
+  const { classNames, files } = listImageFolder(dir);
+  return assembleDataset(classNames, files, options);
+}
+
+/** The files of `<dir>/<class>/*` in label order, then name order: names and readers, no pixels. */
+export function listImageFolder(dir: string): { classNames: string[]; files: LabelledFile[] } {
   const classNames = listClassFolders(dir);
   const files: LabelledFile[] = [];
   classNames.forEach((name, label) => {
@@ -27,7 +33,7 @@ export async function readImageFolder(dir: string, options: AssembleOptions = {}
       files.push({ label, file, read: () => readFile(file) });
     }
   });
-  return assembleDataset(classNames, files, options);
+  return { classNames, files };
 }
 
 /** The class names of `<dir>/<class>/*`: its visible sub-folders, sorted (label order); at least one. */

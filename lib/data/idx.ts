@@ -56,7 +56,8 @@ export function parseIdx(bytes: Uint8Array, file: string): IdxArray {
   return { dims, data: new Uint8Array(buf.buffer, buf.byteOffset + start, count) };
 }
 
-function readIdxFile(path: string): IdxArray {
+/** Reads and parses one IDX file whole (labels: one byte an image). */
+export function readIdxFile(path: string): IdxArray {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
@@ -67,7 +68,7 @@ function readIdxFile(path: string): IdxArray {
 }
 
 /** Finds `<stem>` or `<stem>.gz` in `dir`. */
-function findIdx(dir: string, stem: string): string | undefined {
+export function findIdx(dir: string, stem: string): string | undefined {
   for (const name of [stem, `${stem}.gz`]) {
     const p = join(dir, name);
     if (existsSync(p)) return p;
@@ -128,8 +129,7 @@ export function readIdxDataset(dir: string, options: IdxReadOptions = {}): Image
     labels.set(p.labels, at);
     at += p.labels.length;
   }
-  const fashion = /fashion/i.test(dir);
-  const classNames = options.classNames ?? (fashion ? FASHION_MNIST_CLASSES : MNIST_CLASSES);
+  const { classNames, classAliases } = idxClassNames(dir, options.classNames);
   const maxLabel = labels.reduce((m, l) => Math.max(m, l), 0);
   if (maxLabel >= classNames.length) {
     throw new DataError(`label ${maxLabel} has no class name (${classNames.length} names)`, dir);
@@ -141,6 +141,12 @@ export function readIdxDataset(dir: string, options: IdxReadOptions = {}): Image
     height,
     width,
     channels: 1,
-    ...(fashion && !options.classNames ? { classAliases: FASHION_MNIST_TITLES.map((t) => [t]) } : {}),
+    ...(classAliases ? { classAliases } : {}),
   };
+}
+
+/** An IDX folder's class names: given, or Fashion-MNIST's (with their official titles as aliases) when the folder name says "fashion", else digits. */
+export function idxClassNames(dir: string, given?: readonly string[]): { classNames: readonly string[]; classAliases?: readonly (readonly string[])[] } {
+  if (given) return { classNames: given };
+  return /fashion/i.test(dir) ? { classNames: FASHION_MNIST_CLASSES, classAliases: FASHION_MNIST_TITLES.map((t) => [t]) } : { classNames: MNIST_CLASSES };
 }

@@ -10,6 +10,12 @@ import type { DatasetReadResult } from './types';
  * markers: a class with only a marker is an empty class, an error.
  */
 export async function readImagePrefix(store: ObjectStore, prefix: string, options: AssembleOptions = {}): Promise<DatasetReadResult> {
+  const { classNames, files } = await listImagePrefix(store, prefix);
+  return assembleDataset(classNames, files, options);
+}
+
+/** The objects of `<prefix>/<class>/*` in label order, then key order: keys and readers, no pixels. */
+export async function listImagePrefix(store: ObjectStore, prefix: string): Promise<{ classNames: string[]; files: LabelledFile[] }> {
   const base = prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
   const where = `s3://${store.bucket}/${base}`;
   const keys = await store.list(base);
@@ -42,5 +48,5 @@ export async function readImagePrefix(store: ObjectStore, prefix: string, option
       });
     }
   });
-  return assembleDataset(classNames, files, options);
+  return { classNames, files };
 }

@@ -1,7 +1,7 @@
 /** Deterministic train/validation/test split, stable per image. */
 import { createHash } from 'node:crypto';
 import { DataError } from '../errors';
-import { datasetSubset, indicesByClass } from './subset';
+import { datasetSubset, indicesByLabel } from './subset';
 import { datasetSampleSize, type DatasetSplitOptions, type ImageDataset } from './types';
 
 export interface DatasetSplits {
@@ -54,21 +54,36 @@ export function imageDraw(pixels: Uint8Array, seed: number): ImageDraw {
  * and validation and test do not depend on it. Each split keeps dataset order.
  */
 export function splitDataset(ds: ImageDataset, options: DatasetSplitOptions): DatasetSplits {
-  const { validation, test, seed } = options;
+  const { seed } = options;
+  const size = datasetSampleSize(ds);
+  const draws = Array.from({ length: ds.labels.length }, (_, i) => imageDraw(ds.images.subarray(i * size, (i + 1) * size), seed));
+  const parts = splitIndices(ds.labels, ds.classNames.length, (i) => draws[i]!, options);
+  const [train, val, tst] = [parts.train, parts.validation, parts.test].map((p) => datasetSubset(ds, p)) as [ImageDataset, ImageDataset, ImageDataset];
+  return { train, validation: val, test: tst };
+}
+
+/**
+ * `splitDataset`'s rule from each image's label and draw alone: the indices
+ * of each split, ascending. A streamed ingest splits this way without the
+ * pixels in memory.
+ */
+export function splitIndices(
+  labels: Int32Array, numClasses: number, drawOf: (i: number) => ImageDraw, options: DatasetSplitOptions,
+): { train: number[]; validation: number[]; test: number[] } {
+  const { validation, test } = options;
   for (const [name, f] of [['validation', validation], ['test', test]] as const) {
     if (!(f >= 0 && f < 1)) throw new DataError(`split.${name} must be in [0, 1), got ${f}`);
   }
   if (validation + test >= 1) throw new DataError(`split.validation + split.test must be < 1, got ${validation + test}`);
-  const size = datasetSampleSize(ds);
-  const draws = Array.from({ length: ds.labels.length }, (_, i) => imageDraw(ds.images.subarray(i * size, (i + 1) * size), seed));
+  const draws: ImageDraw[] = Array.from({ length: labels.length }, (_, i) => drawOf(i));
   const parts: [number[], number[], number[]] = [[], [], []];
-  for (const indices of indicesByClass(ds)) {
+  for (const indices of indicesByLabel(labels, numClasses)) {
     const [train, val, tst] = splitClass(indices, draws, options);
     parts[0].push(...train);
     parts[1].push(...val);
     parts[2].push(...tst);
   }
-  const [train, val, tst] = parts.map((p) => datasetSubset(ds, p.sort((a, b) => a - b))) as [ImageDataset, ImageDataset, ImageDataset];
+  const [train, val, tst] = parts.map((p) => p.sort((a, b) => a - b)) as [number[], number[], number[]];
   return { train, validation: val, test: tst };
 }
 

@@ -19,7 +19,12 @@ export function datasetSubset(ds: ImageDataset, indices: readonly number[] | Int
 
 /** Sample indices of each class, in dataset order. */
 export function indicesByClass(ds: ImageDataset): number[][] {
-  const out: number[][] = ds.classNames.map(() => []);
-  ds.labels.forEach((label, i) => out[label]?.push(i));
+  return indicesByLabel(ds.labels, ds.classNames.length);
+}
+
+/** Indices of each label 0..numClasses-1, in order. */
+export function indicesByLabel(labels: Int32Array, numClasses: number): number[][] {
+  const out: number[][] = Array.from({ length: numClasses }, () => []);
+  labels.forEach((label, i) => out[label]?.push(i));
   return out;
 }

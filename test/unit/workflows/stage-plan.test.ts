@@ -103,6 +103,10 @@ describe('the stage plan', () => {
     const clean = await runStagePlan({ spec: spec({}), ctx, cpu: fakeActivities([]), gpu: fakeActivities([]) }, run, () => []);
     expect(clean.skippedImages).toBeUndefined();
     expect(seen).toHaveLength(1);
+    // Ingest names only the first few of a million bad files; the count covers them all.
+    acts.ingest = async (input) => ({ ...(await ingest(input)), skipped, skippedCount: 1_000_000 });
+    const many = await runStagePlan({ spec: spec({}), ctx, cpu: acts, gpu: acts, publish: false }, executor([]), () => []);
+    expect(many.skippedImages).toEqual({ count: 1_000_000, first: skipped.slice(0, 5) });
   });
 
   it('hands publish the test images and the evaluate entry of the published model, so the champion is judged on them', async () => {
