@@ -12,7 +12,7 @@ import type { TrainSpec } from '../lib/models/types';
 import type { PipelineSpec } from '../pipelines/schema';
 import { cacheKey } from '../lib/store/cache-key';
 import { readModel, writeModel } from '../lib/stages/model-files';
-import { loadShardTensors } from '../lib/stages/shards';
+import { openRows, trainMemoryBudgetBytes, type OpenedRows } from '../lib/stages/shard-rows';
 import { runCachedStage } from '../lib/stages/run-stage';
 import { STAGE_CODE_VERSIONS } from '../lib/stages/versions';
 import type { EpochMetrics, RunContext, ShardRef, StageName, TrainHeadInput, TrainImagesInput, TrainResult } from './contracts';
@@ -40,7 +40,7 @@ export function createTrainHeadActivity(env: StageEnv) {
       const avoidNames = baseModel.layers.map((l) => l.name);
       baseModel.dispose();
       return { model: buildHead(base.featureShape, spec.head, numClasses, { avoidNames }) };
-    }, { train, validation, spec: spec.train, seed: spec.dataset.split.seed, mixing, classNames });
+    }, { train, validation, spec: spec.train, seed: spec.dataset.split.seed, mixing, classNames, rowShape: base.featureShape });
   };
 }
 
@@ -84,7 +84,7 @@ export function createTrainImagesActivity(env: StageEnv) {
       setModelTrainable(base, true);
       const head = buildHead(base.outputs[0]!.shape.slice(1), spec.head, numClasses, { avoidNames: base.layers.map((l) => l.name) });
       return { model: composeModel(base, head) };
-    }, { train, validation, spec: settings, seed: spec.dataset.split.seed, mixing, classNames });
+    }, { train, validation, spec: settings, seed: spec.dataset.split.seed, mixing, classNames, rowShape: [...spec.dataset.imageSize, spec.dataset.channels] });
   };
 }
 
@@ -95,6 +95,8 @@ interface FitData {
   readonly seed: number;
   readonly mixing: TrainMixing | null;
   readonly classNames: readonly string[] | undefined;
+  /** One training row's shape: the base's features, or the images. */
+  readonly rowShape: readonly number[];
 }
 
 /** What a training stage trains: the model, and its layer groups when a fine-tune has several. */
@@ -128,20 +130,21 @@ async function fitStage(
       // --no-cache means "train again", but only on the first attempt: a retry continues.
       const resume = !(ctx.noCache && attempt() === 1);
       if (!resume) await checkpoints.clear();
-      const owned: tf.Tensor[] = [];
+      const opened: OpenedRows[] = [];
       let model: tf.LayersModel | undefined;
       try {
         const loading = { stage };
-        const trainSet = await withHeartbeats(loading, loadShardTensors(env.cache, data.train));
-        owned.push(trainSet.x, trainSet.y);
-        const validationSet = data.validation.length > 0 ? await withHeartbeats(loading, loadShardTensors(env.cache, data.validation)) : undefined;
-        if (validationSet) owned.push(validationSet.x, validationSet.y);
+        // Held in memory up to the budget, else streamed from the shards every epoch.
+        const budget = trainMemoryBudgetBytes();
+        const trainSet = await withHeartbeats(loading, openRows(env.cache, data.train, data.rowShape, budget));
+        opened.push(trainSet);
+        const validationSet = data.validation.length > 0 ? await withHeartbeats(loading, openRows(env.cache, data.validation, data.rowShape, budget)) : undefined;
+        if (validationSet) opened.push(validationSet);
+        if (!trainSet.inMemory) stageLog(`${stage}: ${trainSet.rows.count} rows are over the training memory budget (GRAFT_TRAIN_MEMORY_MB), streamed from their shards every epoch`);
         const built = await withHeartbeats(loading, build());
         model = built.model;
-        const batches = Math.ceil(trainSet.count / data.spec.batchSize);
-        const result = await trainModel(model, {
-          x: trainSet.x, y: trainSet.y, validation: validationSet ? { x: validationSet.x, y: validationSet.y } : null,
-        }, {
+        const batches = Math.ceil(trainSet.rows.count / data.spec.batchSize);
+        const result = await trainModel(model, { rows: trainSet.rows, validation: validationSet?.rows ?? null }, {
           ...data.spec, seed: data.seed, checkpoints, resume, mixing: data.mixing,
           ...(data.classNames ? { classNames: data.classNames } : {}), ...(built.groups ? { groups: built.groups } : {}),
           callbacks: {
@@ -160,7 +163,7 @@ async function fitStage(
         await writeModel(writer, model);
         return { meta: { history: result.history.map(toMetrics), resumedFromEpoch: result.resumedFromEpoch }, resumed: result.resumedFromEpoch !== null };
       } finally {
-        tf.dispose(owned);
+        for (const rows of opened) rows.dispose();
         model?.dispose();
       }
     },

@@ -41,6 +41,8 @@ export const ERROR_TABLE = {
   StoreConfigError: { retryable: false, exitCode: EXIT_CODE.badInput, messageForm: '<variable> <what is wrong>' },
   // Exit 2: bad Temporal connection settings from the environment (GRAFT_TEMPORAL_*), or a server that refuses them.
   TemporalConfigError: { retryable: false, exitCode: EXIT_CODE.badInput, messageForm: '<variable> <what is wrong>' },
+  // Exit 2: a worker setting from the environment (GRAFT_TRAIN_MEMORY_MB) is malformed.
+  WorkerConfigError: { retryable: false, exitCode: EXIT_CODE.badInput, messageForm: '<variable> <what is wrong>' },
 } as const satisfies Readonly<Record<string, ErrorTypeInfo>>;
 
 export type GraftErrorType = keyof typeof ERROR_TABLE;
@@ -144,6 +146,15 @@ export class TemporalConfigError extends GraftError {
   constructor(message: string) {
     super(message);
     this.name = 'TemporalConfigError';
+  }
+}
+
+/** A worker setting from the environment (GRAFT_TRAIN_MEMORY_MB) is malformed: only fixing the environment helps. */
+export class WorkerConfigError extends GraftError {
+  readonly type = 'WorkerConfigError';
+  constructor(message: string) {
+    super(message);
+    this.name = 'WorkerConfigError';
   }
 }
 

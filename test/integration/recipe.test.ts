@@ -88,7 +88,7 @@ const retrainRecipes: [string, NonNullable<PipelineInput['train']>][] = [
   }],
 ];
 
-test.each(retrainRecipes)('retraining a small CNN: %s', async (_name, train) => {
+test.each(retrainRecipes)('retraining a small CNN on a streamed split: %s', async (_name, train) => {
   const spec = smallPipeline(stack, {
     name: 'itest-recipe-retrain',
     mode: 'retrain',
@@ -96,7 +96,15 @@ test.each(retrainRecipes)('retraining a small CNN: %s', async (_name, train) => 
     augment: { copies: 0, cutmix: { alpha: 1, prob: 0.5 }, seed: 2 },
     train: { epochs: 3, batchSize: 16, ...train },
   });
-  const { result, metrics } = await run(spec);
+  // A zero training memory budget: the split is streamed from its shards every epoch (the in-process worker reads it).
+  process.env.GRAFT_TRAIN_MEMORY_MB = '0';
+  let outcome: Awaited<ReturnType<typeof run>>;
+  try {
+    outcome = await run(spec);
+  } finally {
+    delete process.env.GRAFT_TRAIN_MEMORY_MB;
+  }
+  const { result, metrics } = outcome;
   expect(result.status).toBe('completed');
   const history = historyOf(metrics, 'train');
   expect(history).toHaveLength(3);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as errors from '../../../lib/errors';
 import {
   AccessError, CacheEntryLostError, DataError, ERROR_TABLE, EXIT_CODE, GraftError, ModelError, NON_RETRYABLE_ERROR_TYPES,
-  SpecError, StoreConfigError, StoreError, TemporalConfigError, exitCodeForErrorType, isGraftErrorType,
+  SpecError, StoreConfigError, StoreError, TemporalConfigError, WorkerConfigError, exitCodeForErrorType, isGraftErrorType,
 } from '../../../lib/errors';
 import type { GraftErrorType } from '../../../lib/errors';
 
@@ -19,6 +19,7 @@ const INSTANCES: Record<GraftErrorType, GraftError> = {
   AccessError: new AccessError('object store get refused (AccessDenied) at http://127.0.0.1:9000'),
   StoreConfigError: new StoreConfigError('GRAFT_S3_ENDPOINT is not a URL'),
   TemporalConfigError: new TemporalConfigError('GRAFT_TEMPORAL_CLIENT_KEY_FILE is set without GRAFT_TEMPORAL_CLIENT_CERT_FILE'),
+  WorkerConfigError: new WorkerConfigError('GRAFT_TRAIN_MEMORY_MB must be a number of megabytes ≥ 0, got "lots"'),
 };
 
 const TABLE_TYPES = Object.keys(ERROR_TABLE) as GraftErrorType[];
