@@ -18,7 +18,6 @@ import { buildBase } from '../lib/models/build-base';
 import { weightsDir } from '../lib/models/bases/imagenet-weights';
 import { extractFeatures } from '../lib/models/features';
 import type { Architecture } from '../lib/models/types';
-import { mulberry32 } from '../lib/models/train/rng';
 import { modelFiles } from '../lib/stages/model-files';
 import { decodeNpy } from '../lib/store/npy';
 import type { BenchOptions, Headline, PeerInfo } from './util';
@@ -178,9 +177,11 @@ export async function frozenBase(arch: Architecture, shape: readonly [number, nu
 /**
  * He-scaled kernels (uniform, variance 2 / fan-in, as Keras' VGG16 draws
  * uniform too), BN statistics and biases at their identity values, seeded.
- * Drawn by mulberry32 in a plain loop: tfjs' seeded randomNormal loops in
- * JavaScript at ~0.1 s per million weights (1.5 s for VGG16), which the
- * end-to-end bench would count against Graft while Keras draws natively.
+ * Drawn by an inline xorshift32 loop: tfjs' seeded randomNormal loops in
+ * JavaScript at ~0.1 s per million weights (1.5 s for VGG16), and a
+ * generator called through a closure (mulberry32) still takes ~0.3 s for
+ * VGG16's 14.7 million, which the end-to-end bench would count against
+ * Graft while Keras draws natively; the inline loop takes a fifth of that.
  */
 function randomizeBase(model: tf.LayersModel, seed = 1): void {
   model.weights.forEach((w, i) => {
@@ -195,11 +196,17 @@ function randomizeBase(model: tf.LayersModel, seed = 1): void {
   });
 }
 
-/** n values uniform in [−limit, limit). */
+/** n values uniform in [−limit, limit), xorshift32 (Marsaglia's 13, 17, 5) from a hashed seed. */
 function uniform(n: number, limit: number, seed: number): Float32Array {
-  const rand = mulberry32(seed);
   const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = (2 * rand() - 1) * limit;
+  let s = Math.imul(seed, 2654435761) || 1;
+  const scale = limit / 2 ** 31;
+  for (let i = 0; i < n; i++) {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    out[i] = s * scale;
+  }
   return out;
 }
 
