@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-node';
+import type * as tf from '@tensorflow/tfjs-node';
 import { buildBase } from '../lib/models/build-base';
 import { buildHead } from '../lib/models/head';
 import { composeModel } from '../lib/models/compose';
