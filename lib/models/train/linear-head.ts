@@ -53,18 +53,7 @@ export function linearSoftmaxHead(model: tf.LayersModel): LinearSoftmaxHead | nu
   return { prefix, kernel, bias: bias ?? null };
 }
 
-/**
- * Whether every label row sums to 1 (one-hot, or soft labels that are
- * distributions): the fused gradient softmax − y assumes it.
- */
-export function labelsAreDistributions(y: tf.Tensor): boolean {
-  const worst = tf.tidy(() => tf.max(tf.abs(tf.sub(tf.sum(y, -1), 1))));
-  try {
-    return worst.dataSync()[0]! <= 1e-5;
-  } finally {
-    worst.dispose();
-  }
-}
+export { labelsAreDistributions } from './rows';
 
 /**
  * Gradient of the mean softmax cross-entropy over the batch with respect to

@@ -4,8 +4,20 @@
  * stream that reads them in chunks (`lib/stages/shard-rows.ts`).
  */
 import * as tf from '@tensorflow/tfjs-node';
-import { labelsAreDistributions } from './linear-head';
 import { epochPermutation } from './rng';
+
+/**
+ * Whether every label row sums to 1 (one-hot, or soft labels that are
+ * distributions): the fused gradient softmax − y assumes it.
+ */
+export function labelsAreDistributions(y: tf.Tensor): boolean {
+  const worst = tf.tidy(() => tf.max(tf.abs(tf.sub(tf.sum(y, -1), 1))));
+  try {
+    return worst.dataSync()[0]! <= 1e-5;
+  } finally {
+    worst.dispose();
+  }
+}
 
 /** Inputs and their label rows; the receiver disposes both. */
 export interface RowChunk {

@@ -91,7 +91,7 @@ const MISTAKES: Mistake[] = [
   { what: 'hidden layers with strategy replace', patch: { head: { strategy: 'replace', hidden: [64] } }, path: 'head.hidden', says: 'only used with strategy dense' },
   { what: 'dropout of 1', patch: { head: { strategy: 'dense', dropout: 1 } }, path: 'head.dropout', says: 'up to (not including) 1' },
   { what: 'zero epochs', patch: { train: { epochs: 0 } }, path: 'train.epochs', says: 'from 1 to 10000' },
-  { what: 'unknown optimizer', patch: { train: { optimizer: 'adagrad' } }, path: 'train.optimizer', says: 'adam | sgd | rmsprop' },
+  { what: 'unknown optimizer', patch: { train: { optimizer: 'adagrad' } }, path: 'train.optimizer', says: 'adam | adamw | sgd | rmsprop' },
   { what: 'negative learning rate', patch: { train: { learningRate: -0.01 } }, path: 'train.learningRate', says: 'above 0' },
   { what: 'early stopping on an unknown metric', patch: { train: { earlyStopping: { monitor: 'accuracy' } } }, path: 'train.earlyStopping.monitor', says: 'val_loss | val_acc' },
   { what: 'early stopping without validation data', patch: { dataset: { split: { validation: 0 } }, train: { earlyStopping: {} } }, path: 'train.earlyStopping', says: 'needs validation data' },
