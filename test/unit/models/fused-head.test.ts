@@ -1,31 +1,11 @@
 import * as tf from '@tensorflow/tfjs-node';
-import { ObjectStoreCheckpointStore, buildHead, crossEntropy, disposeModels, orderedWeights, trainModel, type TrainOptions } from '../../../lib/models';
+import { ObjectStoreCheckpointStore, buildHead, crossEntropy, disposeModels, trainModel, type TrainOptions } from '../../../lib/models';
 import { labelsAreDistributions, linearSoftmaxGradient, linearSoftmaxHead } from '../../../lib/models/train/linear-head';
 import { MemoryStore } from '../../support/memory-store';
-import { maxAbsDiff, toyFeatures } from './helpers';
+import { copyWeights, maxAbsDiff, projectedClasses, toyFeatures, weightDiff } from './helpers';
 
 const replace = (shape: number[], pooling: 'flatten' | 'avg' = 'flatten', classes = 3): tf.LayersModel =>
   buildHead(shape, { strategy: 'replace', pooling }, classes);
-
-function copyWeights(from: tf.LayersModel, to: tf.LayersModel): void {
-  const src = orderedWeights(from);
-  orderedWeights(to).forEach((w, i) => w.write(src[i]!.read()));
-}
-
-function weightDiff(a: tf.LayersModel, b: tf.LayersModel): number {
-  const wb = orderedWeights(b);
-  return Math.max(...orderedWeights(a).map((w, i) => maxAbsDiff(w.read().dataSync() as Float32Array, wb[i]!.read().dataSync() as Float32Array)));
-}
-
-/** Three classes from a fixed random projection, soft-ish but learnable. */
-function data(n: number, shape: number[], seed: number): { x: tf.Tensor; y: tf.Tensor } {
-  return tf.tidy(() => {
-    const x = tf.randomNormal([n, ...shape], 0, 1, 'float32', seed);
-    const w = tf.randomNormal([shape.reduce((a, b) => a * b, 1), 3], 0, 1, 'float32', seed + 1);
-    const y = tf.oneHot(tf.argMax(tf.matMul(x.reshape([n, -1]), w), -1), 3).toFloat();
-    return { x, y };
-  });
-}
 
 describe('linearSoftmaxHead', () => {
   it('recognizes fixed layers then Dense(softmax), and nothing else', () => {
@@ -71,7 +51,7 @@ describe('trainModel with the fused linear-head step', () => {
     ['adam, average pooling', [2, 2, 3], 'avg', 'adam'],
     ['adam, vector features', [6], 'flatten', 'adam'],
   ] as const)('trains as optimizer.minimize does (%s)', async (_name, shape, pooling, optimizer) => {
-    const d = data(37, [...shape], 7);
+    const d = projectedClasses(37, [...shape], 7);
     const fused = replace([...shape], pooling);
     const general = replace([...shape], pooling);
     copyWeights(fused, general);
@@ -90,7 +70,7 @@ describe('trainModel with the fused linear-head step', () => {
   });
 
   it('leaves labels that are not distributions to the general step (softmax − y assumes rows sum to 1)', async () => {
-    const d = data(24, [6], 13);
+    const d = projectedClasses(24, [6], 13);
     const halved = tf.mul(d.y, 0.5);
     const soft = tf.tidy(() => tf.add(tf.mul(d.y, 0.7), 0.1));
     expect(labelsAreDistributions(d.y)).toBe(true);
@@ -128,7 +108,7 @@ describe('trainModel with the fused linear-head step', () => {
   });
 
   it('writes checkpoints the general step resumes from (same optimizer state layout)', async () => {
-    const d = data(40, [6], 11);
+    const d = projectedClasses(40, [6], 11);
     const straight = replace([6]);
     const interrupted = replace([6]);
     copyWeights(straight, interrupted);

@@ -5,39 +5,19 @@ import { learningRateCurve } from '../../../lib/models/train/lr-schedule';
 import { applyMixes, planMixes, type TrainMixing } from '../../../lib/models/train/mixing';
 import { AdamWOptimizer, makeOptimizer } from '../../../lib/models/train/optimizer';
 import { MemoryStore } from '../../support/memory-store';
-import { maxAbsDiff } from './helpers';
+import { copyWeights, maxAbsDiff, projectedClasses, weightDiff } from './helpers';
 
 const replace = (shape: number[], classes = 3): tf.LayersModel => buildHead(shape, { strategy: 'replace', pooling: 'flatten' }, classes);
 
-function copyWeights(from: tf.LayersModel, to: tf.LayersModel): void {
-  const src = orderedWeights(from);
-  orderedWeights(to).forEach((w, i) => w.write(src[i]!.read()));
-}
-
-function weightDiff(a: tf.LayersModel, b: tf.LayersModel): number {
-  const wb = orderedWeights(b);
-  return Math.max(...orderedWeights(a).map((w, i) => maxAbsDiff(w.read().dataSync() as Float32Array, wb[i]!.read().dataSync() as Float32Array)));
-}
-
 function snapshot(model: tf.LayersModel): Float32Array[] {
   return orderedWeights(model).map((w) => Float32Array.from(w.read().dataSync() as Float32Array));
-}
-
-/** Three learnable classes from a fixed random projection. */
-function data(n: number, shape: number[], seed: number): { x: tf.Tensor; y: tf.Tensor } {
-  return tf.tidy(() => {
-    const x = tf.randomNormal([n, ...shape], 0, 1, 'float32', seed);
-    const w = tf.randomNormal([shape.reduce((a, b) => a * b, 1), 3], 0, 1, 'float32', seed + 1);
-    const y = tf.oneHot(tf.argMax(tf.matMul(x.reshape([n, -1]), w), -1), 3).toFloat();
-    return { x, y };
-  });
 }
 
 const BASE: TrainOptions = { epochs: 3, batchSize: 8, optimizer: 'adam', learningRate: 0.05, seed: 3 };
 
 describe('the training recipe in trainModel', () => {
   it('moves the rate along the schedule and logs each epoch\'s first-step rate', async () => {
-    const d = data(40, [6], 1);
+    const d = projectedClasses(40, [6], 1);
     const model = replace([6]);
     const schedule = { kind: 'one-cycle', warmupFraction: 0.3, divFactor: 10, finalDivFactor: 100 } as const;
     const res = await trainModel(model, d, { ...BASE, epochs: 4, lrSchedule: schedule });
@@ -53,7 +33,7 @@ describe('the training recipe in trainModel', () => {
     ['a schedule', { lrSchedule: { kind: 'cosine', warmupEpochs: 1, minLearningRate: 0.001 } }],
     ['all three, with sgd', { classWeights: 'balanced', labelSmoothing: 0.1, lrSchedule: { kind: 'step', every: 1, factor: 0.5 }, optimizer: 'sgd' }],
   ] as const)('gives the same weights on the fused step and the general one (%s)', async (_name, extra) => {
-    const d = data(37, [2, 2, 3], 4);
+    const d = projectedClasses(37, [2, 2, 3], 4);
     const fused = replace([2, 2, 3]);
     const general = replace([2, 2, 3]);
     const plain = replace([2, 2, 3]);
@@ -92,7 +72,7 @@ describe('the training recipe in trainModel', () => {
   });
 
   it('keeps the best epoch\'s weights when early stopping restores them, and says which', async () => {
-    const d = data(48, [6], 5);
+    const d = projectedClasses(48, [6], 5);
     // Validation labels that disagree with training: the better the fit, the worse val_loss, so it stops early.
     const flipped = tf.tidy(() => tf.reverse(d.y, 1));
     const model = replace([6]);
@@ -113,7 +93,7 @@ describe('the training recipe in trainModel', () => {
   });
 
   it('restores the best weights after a resume too (they are in the checkpoint)', async () => {
-    const d = data(48, [6], 5);
+    const d = projectedClasses(48, [6], 5);
     const flipped = tf.tidy(() => tf.reverse(d.y, 1));
     const opts: TrainOptions = { ...BASE, epochs: 6, earlyStopping: { patience: 3, monitor: 'val_loss', restoreBestWeights: true } };
     const straight = replace([6]);
@@ -249,7 +229,7 @@ describe('mixing drawn every epoch', () => {
     const plan = planMixes({ ...mixing, mixup: null, cutmix: { alpha: 1, prob: 1 } }, 0, rows, [12], null);
     expect(plan.boxes.every((b) => b.y1 === b.y0)).toBe(true);
     expect(plan.mixed).toBe(12);
-    const d = data(24, [2, 2, 3], 6);
+    const d = projectedClasses(24, [2, 2, 3], 6);
     const mixed = replace([2, 2, 3]);
     const plain = replace([2, 2, 3]);
     copyWeights(mixed, plain);

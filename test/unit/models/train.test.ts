@@ -4,16 +4,11 @@ import {
   trainModel, type EpochLogs,
 } from '../../../lib/models';
 import { ModelError, StoreError } from '../../../lib/errors';
-import { maxAbsDiff, toyFeatures } from './helpers';
+import { copyWeights, maxAbsDiff, toyFeatures } from './helpers';
 import { MemoryStore } from '../../support/memory-store';
 
 const head = (): tf.LayersModel => buildHead([6], { strategy: 'dense', pooling: 'flatten', hidden: [8], dropout: 0 }, 2);
 const TRAIN = { batchSize: 8, optimizer: 'adam', learningRate: 0.05 } as const;
-
-function copyWeights(from: tf.LayersModel, to: tf.LayersModel): void {
-  const src = orderedWeights(from);
-  orderedWeights(to).forEach((w, i) => w.write(src[i]!.read()));
-}
 
 describe('trainModel', () => {
   it('learns a separable problem on feature tensors and reports per-epoch history', async () => {
