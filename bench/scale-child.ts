@@ -64,6 +64,7 @@ async function main(): Promise<void> {
   const ctx: RunContext = { runId: `scale-${images}`, pipeline: spec.name, specHash: specHash(spec), modelSpecHash: modelSpecHash(spec), noCache: true, heartbeatSeconds: 60 };
   const start = process.hrtime.bigint();
   let samples = 0;
+  let dataMiB: number | undefined;
   if (stage === 'idle') {
     // Node, tfjs and the store client loaded, nothing run: what every stage's peak starts from.
   } else if (stage === 'ingest') {
@@ -95,6 +96,7 @@ async function main(): Promise<void> {
     const features = need(state.features, 'extract result');
     state.head = await acts.trainHead({ ctx, spec, base: need(state.base, 'base'), numClasses: ingested.classNames.length, train: features.train, validation: [] });
     samples = count(features.train);
+    dataMiB = (samples * need(state.base, 'base').featureShape.reduce((a, b) => a * b, 1) * 4) / 2 ** 20;
   } else {
     const ingested = need(state.ingested, 'ingest result');
     const features = need(state.features, 'extract result');
@@ -105,7 +107,7 @@ async function main(): Promise<void> {
   const split = state.ingested?.shards;
   const result: ScaleStageResult = {
     stage, images: split ? count([...split.train, ...split.validation, ...split.test]) : 0, samples,
-    seconds: secondsSince(start), peakRssMiB: process.resourceUsage().maxRSS / 1024,
+    seconds: secondsSince(start), peakRssMiB: process.resourceUsage().maxRSS / 1024, ...(dataMiB !== undefined ? { dataMiB } : {}),
   };
   fs.writeFileSync(stateFile, JSON.stringify(state));
   process.stdout.write(`${JSON.stringify(result)}\n`);

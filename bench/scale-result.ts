@@ -12,6 +12,8 @@ export interface ScaleStageResult {
   /** Samples the stage processed (images, augmented copies, features, test predictions). */
   readonly samples: number;
   readonly seconds: number;
+  /** Train: the split's features as float32, in MiB (what training would hold in memory). */
+  readonly dataMiB?: number;
   /** `process.resourceUsage().maxRSS` of the stage's process, in MiB. */
   readonly peakRssMiB: number;
 }

@@ -12,7 +12,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { smallCnn } from '../lib/models/bases/small-cnn';
-import { openBenchStore } from './stack';
+import { MinioStore } from '../lib/store/minio-store';
+import { storeConfigFromEnv } from '../lib/store/store-config';
+import { BENCH_BUCKET } from './stack';
 import { SCALE_STAGES, type ScaleBenchResult, type ScaleSize, type ScaleStage, type ScaleStageResult } from './scale-result';
 import type { BenchOptions, Headline } from './util';
 
@@ -26,10 +28,13 @@ interface ChildArgs {
   readonly stateFile: string;
 }
 
+/** A bucket of its own: another benchmark clearing the shared bench bucket mid-run would take the stages' entries with it. */
+const SCALE_BUCKET = `${BENCH_BUCKET}-scale`;
+
 function runChild(stage: ScaleStage | 'idle', { images, copies, baseUri, stateFile }: ChildArgs): Promise<ScaleStageResult> {
   const script = path.join(__dirname, 'scale-child.js');
   const args = [script, '--stage', stage, '--images', String(images), '--copies', String(copies), '--base', baseUri, '--state', stateFile];
-  const child = spawn(process.execPath, args, { env: { ...process.env, GRAFT_PROGRESS: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { env: { ...process.env, GRAFT_PROGRESS: '0', GRAFT_BENCH_BUCKET: SCALE_BUCKET }, stdio: ['ignore', 'pipe', 'pipe'] });
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   child.stdout.on('data', (c: Buffer) => out.push(c));
@@ -47,7 +52,8 @@ function runChild(stage: ScaleStage | 'idle', { images, copies, baseUri, stateFi
 async function measureSize(images: number, copies: number, baseUri: string): Promise<ScaleSize> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'graft-scale-'));
   const args = { images, copies, baseUri, stateFile: path.join(dir, 'state.json') };
-  const bench = await openBenchStore();
+  const store = new MinioStore({ ...storeConfigFromEnv(), bucket: SCALE_BUCKET });
+  await store.ensureBucket();
   try {
     const idle = await runChild('idle', args);
     const stages: ScaleStageResult[] = [];
@@ -58,7 +64,7 @@ async function measureSize(images: number, copies: number, baseUri: string): Pro
     return { images: stages[0]!.images, idle: { ...idle, images: stages[0]!.images }, stages };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
-    await bench.clear();
+    for (const prefix of ['cache/', 'checkpoints/']) await store.removePrefix(prefix);
   }
 }
 
