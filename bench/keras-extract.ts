@@ -6,7 +6,9 @@
  * converted file, bench/python/efficientnet_lite.py), 28×28×1 images resized
  * to 224 in the model; the two sides' features are compared. Graft is timed
  * through both of its paths, `extractFeatures` (layer apply per batch, what
- * the library offers) and `model.predict`; Keras through `model.predict`.
+ * the library offers) and `model.predict`; Keras through `model.predict`
+ * and through the model called per batch in a traced tf.function, the
+ * faster of the two counting (bench/python/extract.py).
  * Then the cost of EfficientNet-Lite0's input size: Graft's extraction rate
  * at each `inputSize` on the same images.
  */
@@ -36,7 +38,12 @@ export interface ExtractRow {
   /** Median over repetitions. */
   readonly graftApplyImagesPerSecond: number;
   readonly graftPredictImagesPerSecond: number;
+  /** Keras's faster way (below), median over its repetitions. */
   readonly kerasImagesPerSecond: number;
+  /** Keras `model.predict`. */
+  readonly kerasPredictImagesPerSecond: number;
+  /** Keras calling the model per batch inside one traced tf.function. */
+  readonly kerasCallImagesPerSecond: number;
   /** Graft (extractFeatures) ÷ Keras: above 1 means Graft is faster. */
   readonly ratio: number;
   /** With the same weights: max |Graft − Keras| over the features of the first `featureImages` images; null for random weights. */
@@ -74,7 +81,10 @@ export interface ExtractBenchResult {
 }
 
 interface PeerExtract {
+  /** The faster of the two ways. */
   readonly imagesPerSecond: number;
+  readonly predictImagesPerSecond: number;
+  readonly callImagesPerSecond: number;
   readonly peer: PeerInfo;
 }
 
@@ -284,6 +294,7 @@ export async function benchKerasExtract(options: BenchOptions = {}): Promise<Ext
         arch: c.arch, inputShape: set.shape, inputSize: c.inputSize ?? null, weights: c.weights, images: n, batchSize: EXTRACT_BATCH,
         graftApplyImagesPerSecond: graft, graftPredictImagesPerSecond: median(predict),
         kerasImagesPerSecond: keras.imagesPerSecond, ratio: graft / keras.imagesPerSecond,
+        kerasPredictImagesPerSecond: keras.predictImagesPerSecond, kerasCallImagesPerSecond: keras.callImagesPerSecond,
         featureMaxAbsDiff: agreement?.maxAbsDiff ?? null, featureMaxAbs: agreement?.maxAbs ?? null, featureImages: agreement?.images ?? null,
       });
     }
