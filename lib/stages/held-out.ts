@@ -14,7 +14,7 @@ import { decodeNpy, encodeNpy } from '../store/npy';
 import type { ObjectStore } from '../store/object-store';
 import { pairedCounts, type PairedCounts } from './champion';
 import { modelsPrefix } from './promote';
-import { readShardsAsOne, type ShardLocation } from './shards';
+import { concatArrays, shardInputs, type ShardLocation } from './shards';
 
 /** In an evaluate entry: the predicted class of every test image, in test-shard order (int32). */
 export const PREDICTIONS_FILE = 'predictions.npy';
@@ -90,22 +90,30 @@ const JUDGE_STAGE = 'judge';
  * the test shards, the class names), so an unchanged re-run does not run it again.
  */
 export async function judgeChampion(input: JudgeChampionInput): Promise<PairedCounts> {
-  const { input: images, classes } = await readShardsAsOne(input.cache, input.heldOut.images);
   const challenger = await readPredictions(input.cache, input.heldOut.evaluateKey);
   const key = cacheKey({
     stage: JUDGE_STAGE, config: { classNames: input.classNames },
     upstream: [input.pipeline, input.championVersion, ...input.heldOut.images.map((s) => `${s.stage}/${s.key}/${s.name}`)], codeVersion: 'judge/1',
   });
   const cached = await input.cache.lookup(JUDGE_STAGE, key, { onMiss: () => undefined });
+  // A shard at a time: the test set is never held whole, only its classes and predictions.
+  const classes: Int32Array[] = [];
   let predicted: Int32Array;
   if (cached) {
+    for await (const shard of shardInputs(input.cache, input.heldOut.images)) classes.push(shard.classes);
     predicted = decodeNpy(await input.cache.read(JUDGE_STAGE, key, PREDICTIONS_FILE, cached), PREDICTIONS_FILE).data as Int32Array;
   } else {
     // The champion's own version folder, which never changes: `current/` may be mid-promotion by another run.
     const uri = `s3://${input.store.bucket}/${modelsPrefix(input.pipeline)}/${input.championVersion}/model.json`;
     const champion = await loadPublishedModel(uri, { store: input.store });
     try {
-      predicted = (await predictImageClasses(champion.model, images, input.inference)).map(classIndexMap(champion.classNames, input.classNames));
+      const parts: Int32Array[] = [];
+      const toOurs = classIndexMap(champion.classNames, input.classNames);
+      for await (const shard of shardInputs(input.cache, input.heldOut.images)) {
+        classes.push(shard.classes);
+        parts.push((await predictImageClasses(champion.model, shard.input, input.inference)).map(toOurs));
+      }
+      predicted = concatArrays(parts, (n) => new Int32Array(n));
     } finally {
       champion.model.dispose();
     }
@@ -113,5 +121,5 @@ export async function judgeChampion(input: JudgeChampionInput): Promise<PairedCo
     await writePredictions(writer, predicted);
     await writer.commit();
   }
-  return pairedCounts(classes, challenger, predicted);
+  return pairedCounts(concatArrays(classes, (n) => new Int32Array(n)), challenger, predicted);
 }

@@ -110,25 +110,8 @@ export async function* shardInputs(cache: StageCache, refs: readonly ShardLocati
   if (!sampleShape) throw new DataError(`no samples in ${refs.map((r) => `${r.stage}/${r.key}/${r.name}`).join(', ') || 'an empty shard list'}`);
 }
 
-/**
- * Several shards as one input for the inference loop and the class of each
- * sample: the whole set in memory, for callers that need it at once.
- */
-export async function readShardsAsOne(cache: StageCache, refs: readonly ShardLocation[]): Promise<{ input: ArraySource; classes: Int32Array }> {
-  const xs: (Uint8Array | Float32Array)[] = [];
-  const classes: Int32Array[] = [];
-  let sampleShape: readonly number[] = [];
-  for await (const shard of shardInputs(cache, refs)) {
-    xs.push(shard.input.data);
-    classes.push(shard.classes);
-    sampleShape = shard.input.shape.slice(1);
-  }
-  const all = concat(classes, (n) => new Int32Array(n));
-  const data = xs[0] instanceof Uint8Array ? concat(xs as Uint8Array[], (n) => new Uint8Array(n)) : concat(xs as Float32Array[], (n) => new Float32Array(n));
-  return { input: { data, shape: [all.length, ...sampleShape] }, classes: all };
-}
-
-function concat<T extends Uint8Array | Float32Array | Int32Array>(parts: readonly T[], alloc: (length: number) => T): T {
+/** The parts one after another (the one part itself when there is one). */
+export function concatArrays<T extends Uint8Array | Float32Array | Int32Array>(parts: readonly T[], alloc: (length: number) => T): T {
   if (parts.length === 1) return parts[0]!;
   const out = alloc(parts.reduce((a, p) => a + p.length, 0));
   let offset = 0;

@@ -1,6 +1,6 @@
 import { DataError } from '../../../lib/errors';
 import { StageCache } from '../../../lib/store/cache';
-import { datasetShard, labelIndices, pixelBytes, readShardsAsOne, shardInputs, writeShard } from '../../../lib/stages/shards';
+import { datasetShard, labelIndices, pixelBytes, shardInputs, writeShard } from '../../../lib/stages/shards';
 import type { ImageDataset } from '../../../lib/data/types';
 import { MemoryStore } from '../../support/memory-store';
 
@@ -25,21 +25,6 @@ describe('shards as the stages write and read them', () => {
 
   it('pixelBytes: rounds and clamps computed pixels to 0..255', () => {
     expect(Array.from(pixelBytes(Float32Array.from([-3, 0.4, 0.5, 127.6, 254.5, 300])))).toEqual([0, 0, 1, 128, 255, 255]);
-  });
-
-  it('readShardsAsOne: several shards as one 8-bit input with the class of each sample; none at all is a DataError', async () => {
-    const cache = new StageCache(new MemoryStore());
-    const writer = cache.writer('ingest', 'k');
-    await writeShard(writer, 'test-0', datasetShard(dataset(5), 0, 3));
-    await writeShard(writer, 'test-1', datasetShard(dataset(5), 3, 2));
-    await writer.commit();
-    const refs = ['test-0', 'test-1'].map((name) => ({ stage: 'ingest', key: 'k', name }));
-    const { input, classes } = await readShardsAsOne(cache, refs);
-    expect(input.shape).toEqual([5, 2, 2, 1]);
-    expect(input.data).toBeInstanceOf(Uint8Array);
-    expect(Array.from(input.data)).toEqual(Array.from(dataset(5).images));
-    expect(Array.from(classes)).toEqual([0, 1, 2, 0, 1]);
-    await expect(readShardsAsOne(cache, [])).rejects.toThrow(DataError);
   });
 
   it('shardInputs: one shard at a time, empty ones skipped; features mixed with images is a DataError', async () => {
