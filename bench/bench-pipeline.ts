@@ -2,8 +2,9 @@
  * The pipelines the orchestration and cache benchmarks run: real
  * Fashion-MNIST through EfficientNet-Lite0 with its ImageNet weights at 96 px
  * (a transfer base must be pretrained; 96 px keeps extraction to seconds),
- * one augmented copy per image. `small` is about 15 s of stage work on the
- * 2-core machine, `large` over 30 s; `quick` is a smoke test.
+ * one augmented copy per image. On the idle 2-core machine `small` is about
+ * 9 s of stage work and `large` about 35 s (the issue's "≥ 30 s of work"
+ * holds with the machine idle, not only under load); `quick` is a smoke test.
  */
 import type { QueueNames } from '../runtime/queues';
 import { definePipeline } from '../pipelines/define';
@@ -12,7 +13,7 @@ import { FASHION_DIR } from './util';
 
 export type BenchPipelineSize = 'quick' | 'small' | 'large';
 
-const IMAGES_PER_CLASS: Record<BenchPipelineSize, number> = { quick: 30, small: 300, large: 800 };
+const IMAGES_PER_CLASS: Record<BenchPipelineSize, number> = { quick: 30, small: 300, large: 1200 };
 
 export function benchPipeline(name: string, queues: QueueNames, size: BenchPipelineSize): PipelineSpec {
   return definePipeline({
