@@ -306,7 +306,7 @@ export async function benchKerasExtract(options: BenchOptions = {}): Promise<Ext
     rows, inputSizes: sweep!, reps, peer: peer!,
     headline: {
       value: pretrained.ratio, goal: EXTRACT_GOAL, better: 'higher', unit: '× Keras',
-      what: `feature extraction speed, Graft extractFeatures ÷ Keras predict (images/s), ${pretrained.arch} with the same ImageNet weights at ${pretrained.inputSize ?? pretrained.inputShape[0]} px, batch ${pretrained.batchSize}; medians of ${2 * reps} Graft runs around Keras's ${reps}`,
+      what: `feature extraction speed, Graft extractFeatures ÷ Keras (images/s; the faster of predict and the model called per batch in a traced tf.function), ${pretrained.arch} with the same ImageNet weights at ${pretrained.inputSize ?? pretrained.inputShape[0]} px, batch ${pretrained.batchSize}; medians of ${2 * reps} Graft runs around Keras's ${reps}`,
     },
   };
 }
