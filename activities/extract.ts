@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-node';
 import { baseWeightsSource, buildBase } from '../lib/models/build-base';
 import { runInference } from '../lib/models/features';
+import { foldBatchNorm } from '../lib/models/fold-batchnorm';
 import { cacheKey } from '../lib/store/cache-key';
 import { modelFingerprint, readModel, writeModel } from '../lib/stages/model-files';
 import { readShard, writeShard } from '../lib/stages/shards';
@@ -66,7 +67,8 @@ const EXTRACT_BATCH = 64;
 
 /** Runs the frozen base once over a shard and caches the features with the shard's labels. */
 export function createExtractActivity(env: StageEnv) {
-  const bases = new ModelMemo(env);
+  // BN folded into the convs once per loaded base: the frozen base only runs inference here.
+  const bases = new ModelMemo(env, foldBatchNorm);
   return async function extractShard({ ctx, base, source }: ExtractInput): Promise<ExtractResult> {
     const shardIdentity = source.contentHash ?? `${source.key}/${source.name}`;
     const key = cacheKey({ stage: 'extract', config: {}, upstream: [modelIdentity(base), shardIdentity], codeVersion: STAGE_CODE_VERSIONS.extract });
@@ -99,16 +101,20 @@ export function modelIdentity(ref: ModelRef): string {
   return ref.fingerprint ?? ref.key;
 }
 
-/** Loads each cached model once per worker process: every shard of a run uses the same base. */
+/**
+ * Loads each cached model once per worker process: every shard of a run uses
+ * the same base. `prepare` turns the loaded model into the one served (the
+ * loaded one is then disposed; what `prepare` shares with it survives).
+ */
 export class ModelMemo {
   private readonly models = new Map<string, Promise<tf.LayersModel>>();
-  constructor(private readonly env: StageEnv) {}
+  constructor(private readonly env: StageEnv, private readonly prepare?: (model: tf.LayersModel) => tf.LayersModel) {}
 
   get(ref: ModelRef): Promise<tf.LayersModel> {
     const id = `${ref.stage}/${modelIdentity(ref)}`;
     let model = this.models.get(id);
     if (!model) {
-      model = readModel(this.env.cache, ref.stage, ref.key);
+      model = readModel(this.env.cache, ref.stage, ref.key).then((loaded) => this.served(loaded));
       model.catch(() => this.models.delete(id));
       // Keep a few: a worker serving many pipelines should not hold every base.
       if (this.models.size >= 4) {
@@ -119,5 +125,14 @@ export class ModelMemo {
       this.models.set(id, model);
     }
     return model;
+  }
+
+  private served(loaded: tf.LayersModel): tf.LayersModel {
+    if (!this.prepare) return loaded;
+    try {
+      return this.prepare(loaded);
+    } finally {
+      loaded.dispose();
+    }
   }
 }

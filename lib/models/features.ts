@@ -4,6 +4,7 @@
  * what the benchmarks measure is what the pipeline runs.
  */
 import * as tf from '@tensorflow/tfjs-node';
+import { foldBatchNorm } from './fold-batchnorm';
 // Models loaded in a process that runs inference get the one-op ReLU6.
 import './bases/relu-layer';
 
@@ -87,9 +88,19 @@ export type ImageBatches = tf.Tensor | Iterable<tf.Tensor> | AsyncIterable<tf.Te
  * Runs the (frozen) base once over images, in inference mode, and returns the
  * features stacked on axis 0. `images` is one tensor (cut into `batchSize`
  * batches) or a (async) iterable of batches; batches passed in are not
- * disposed.
+ * disposed. The base runs with its BatchNorms folded into their convs
+ * (fold-batchnorm.ts): the same features up to float rounding, faster.
  */
 export async function extractFeatures(base: tf.LayersModel, images: ImageBatches, batchSize = 32): Promise<tf.Tensor> {
+  const folded = foldBatchNorm(base);
+  try {
+    return await extractWith(folded, images, batchSize);
+  } finally {
+    folded.dispose();
+  }
+}
+
+async function extractWith(base: tf.LayersModel, images: ImageBatches, batchSize: number): Promise<tf.Tensor> {
   if (images instanceof tf.Tensor) {
     if ((images.shape[0] ?? 0) === 0) throw new Error('extractFeatures: no images');
     const out = await runInference(base, images, { batchSize });

@@ -18,6 +18,7 @@ export { guardFrozenBatchNorm, isBatchNormGuarded } from './batchnorm-guard';
 export { leafLayers, orderedWeights } from './layer-names';
 export { disposeModels } from './dispose';
 export { extractFeatures } from './features';
+export { foldBatchNorm } from './fold-batchnorm';
 export type { ImageBatches } from './features';
 export { summarizeModel, formatModelSummary } from './summary';
 export type { ModelSummary, LayerRow, ParamTotals } from './summary';

@@ -7,7 +7,7 @@ export const STAGE_CODE_VERSIONS = {
   ingest: 'ingest/2',
   augment: 'augment/1',
   base: 'base/2',
-  extract: 'extract/1',
+  extract: 'extract/2',
   'train-head': 'train-head/1',
   'fine-tune': 'fine-tune/1',
   train: 'train/2',
