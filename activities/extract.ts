@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-node';
 import { baseWeightsSource, buildBase } from '../lib/models/build-base';
 import { runInference } from '../lib/models/features';
+import { extractionBatchSize } from '../lib/models/extraction-batch';
 import { foldBatchNorm } from '../lib/models/fold-batchnorm';
 import { cacheKey } from '../lib/store/cache-key';
 import { modelFingerprint, readModel, writeModel } from '../lib/stages/model-files';
@@ -62,9 +63,6 @@ export function createBaseActivity(env: StageEnv) {
   };
 }
 
-/** Images per forward pass: bounds memory at any image size. */
-const EXTRACT_BATCH = 64;
-
 /** Runs the frozen base once over a shard and caches the features with the shard's labels. */
 export function createExtractActivity(env: StageEnv) {
   // BN folded into the convs once per loaded base: the frozen base only runs inference here.
@@ -82,7 +80,7 @@ export function createExtractActivity(env: StageEnv) {
         const featureShape = model.outputs[0]!.shape.slice(1) as number[];
         // 8-bit pixels become [0, 1] floats one batch at a time, inside the shared loop.
         const { values: features } = await runInference(model, { data: shard.x, shape: shard.xShape }, {
-          batchSize: EXTRACT_BATCH,
+          batchSize: extractionBatchSize(model),
           onBatch: async (done, total) => {
             heartbeat({ stage: 'extract', done, total });
             await yieldToEventLoop();

@@ -11,7 +11,8 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-node';
 import { extractFeatures } from '../lib/models/features';
 import type { Architecture } from '../lib/models/types';
-import { EXTRACT_BATCH, frozenBase } from './keras-extract';
+import { frozenBase } from './keras-extract';
+import { extractionBatchSize } from '../lib/models/extraction-batch';
 import { HEAD_BATCH, HEAD_LR, graftHeadEpochs } from './keras-head';
 import type { BenchOptions, Headline, PeerInfo } from './util';
 import { fashionImages, median, runPeer, scratchDir, timed, toInputTensor, writeNpy } from './util';
@@ -74,7 +75,8 @@ export async function benchKerasEndToEnd(options: BenchOptions = {}): Promise<En
           const x = toInputTensor(set);
           let features: tf.Tensor | undefined;
           try {
-            const extracted = await timed(() => extractFeatures(base, x, EXTRACT_BATCH));
+            // The batch the extract stage takes for this base (its approach, not a setting of the comparison).
+            const extracted = await timed(() => extractFeatures(base, x, extractionBatchSize(base)));
             features = extracted.value;
             extractSeconds = extracted.seconds;
             await graftHeadEpochs(features, set.labels, CLASSES, epochs);
