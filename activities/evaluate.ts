@@ -6,16 +6,14 @@ import { predictClassesFlipAveraged } from '../lib/models/flip-tta';
 import { cacheKey } from '../lib/store/cache-key';
 import { writePredictions } from '../lib/stages/held-out';
 import { readModel } from '../lib/stages/model-files';
-import { shardInputs, type ShardInput } from '../lib/stages/shards';
+import { concatArrays, shardInputs, shardPath, type ShardInput } from '../lib/stages/shards';
 import { runCachedStage } from '../lib/stages/run-stage';
 import { STAGE_CODE_VERSIONS } from '../lib/stages/versions';
-import type { EvaluateInput, EvaluateResult, Evaluation, ShardRef } from './contracts';
+import type { EvaluateInput, EvaluateResult, Evaluation } from './contracts';
 import type { StageEnv } from './activity-context';
 import { heartbeat, stageLog, yieldToEventLoop } from './activity-context';
 
 const EVAL_BATCH = 256;
-
-const shardIds = (shards: readonly ShardRef[]) => shards.map((s) => `${s.stage}/${s.key}/${s.name}`);
 
 /**
  * Test-set metrics of one trained model (accuracy, per-class accuracy,
@@ -31,8 +29,8 @@ export function createEvaluateActivity(env: StageEnv) {
       // Without TTA the key is what it was before TTA existed: those entries stay valid.
       stage: 'evaluate', config: tta ? { inputs, tta } : { inputs },
       upstream: [
-        `${model.stage}/${model.key}`, ...shardIds(test),
-        ...(flipFeatures && ttaSource ? ['|', `${ttaSource.base.stage}/${ttaSource.base.fingerprint ?? ttaSource.base.key}`, ...shardIds(ttaSource.images)] : []),
+        `${model.stage}/${model.key}`, ...test.map(shardPath),
+        ...(flipFeatures && ttaSource ? ['|', `${ttaSource.base.stage}/${ttaSource.base.fingerprint ?? ttaSource.base.key}`, ...ttaSource.images.map(shardPath)] : []),
       ],
       codeVersion: STAGE_CODE_VERSIONS.evaluate,
     });
@@ -61,8 +59,8 @@ export function createEvaluateActivity(env: StageEnv) {
             classes.push(shard.classes);
             done += shard.classes.length;
           }
-          const all = joinInts(predicted);
-          const result = evaluatePredictions(joinInts(classes), all, classNames.length);
+          const all = concatArrays(predicted, (n) => new Int32Array(n));
+          const result = evaluatePredictions(concatArrays(classes, (n) => new Int32Array(n)), all, classNames.length);
           // Publish pairs them with the champion's predictions on the same images.
           await writePredictions(writer, all);
           stageLog(`evaluate ${model.stage}: test accuracy ${(100 * result.accuracy).toFixed(2)}% on ${result.count} images${tta ? ' (flip TTA)' : ''}`);
@@ -94,14 +92,4 @@ async function nextImages(images: AsyncGenerator<ShardInput>, features: ShardInp
     throw new DataError(`${where}: ${features.classes.length} features but ${next.value.classes.length} images in ${next.value.ref.name}`);
   }
   return next.value;
-}
-
-function joinInts(parts: readonly Int32Array[]): Int32Array {
-  const out = new Int32Array(parts.reduce((a, p) => a + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
 }

@@ -13,14 +13,13 @@ import type { PipelineSpec } from '../pipelines/schema';
 import { cacheKey } from '../lib/store/cache-key';
 import { readModel, writeModel } from '../lib/stages/model-files';
 import { openRows, trainMemoryBudgetBytes, type OpenedRows } from '../lib/stages/shard-rows';
+import { shardPath } from '../lib/stages/shards';
 import { runCachedStage } from '../lib/stages/run-stage';
 import { STAGE_CODE_VERSIONS } from '../lib/stages/versions';
 import type { EpochMetrics, RunContext, ShardRef, StageName, TrainHeadInput, TrainImagesInput, TrainResult } from './contracts';
 import type { StageEnv } from './activity-context';
 import { attempt, heartbeat, stageLog, withHeartbeats, yieldToEventLoop } from './activity-context';
 import { modelIdentity } from './extract';
-
-const shardIds = (shards: readonly ShardRef[]) => shards.map((s) => `${s.stage}/${s.key}/${s.name}`);
 
 interface TrainMeta {
   history: EpochMetrics[];
@@ -33,7 +32,7 @@ export function createTrainHeadActivity(env: StageEnv) {
     const mixing = trainMixing(spec);
     const key = cacheKey({
       stage: 'train-head', config: { head: spec.head, train: spec.train, seed: spec.dataset.split.seed, numClasses, ...(mixing ? { mixing } : {}) },
-      upstream: [base.fingerprint, ...shardIds(train), '|', ...shardIds(validation)], codeVersion: STAGE_CODE_VERSIONS['train-head'],
+      upstream: [base.fingerprint, ...train.map(shardPath), '|', ...validation.map(shardPath)], codeVersion: STAGE_CODE_VERSIONS['train-head'],
     });
     return fitStage(env, ctx, 'train-head', key, async () => {
       const baseModel = await readModel(env.cache, 'base', base.key);
@@ -64,7 +63,7 @@ export function createTrainImagesActivity(env: StageEnv) {
         ...(start ? { fineTune, train: settings, seed: spec.dataset.split.seed } : { base: spec.base, head: spec.head, train: settings, seed: spec.dataset.split.seed, numClasses }),
         ...(mixing ? { mixing } : {}),
       },
-      upstream: [...(start ? [modelIdentity(start.base), start.head.key] : []), ...shardIds(train), '|', ...shardIds(validation)],
+      upstream: [...(start ? [modelIdentity(start.base), start.head.key] : []), ...train.map(shardPath), '|', ...validation.map(shardPath)],
       codeVersion: STAGE_CODE_VERSIONS[stage],
     });
     return fitStage(env, ctx, stage, key, async () => {

@@ -11,8 +11,8 @@ const MAX_BATCH = 1024;
  * Images per forward pass of a frozen base: as many as keep the largest
  * activation of a batch within 128 MiB, from 64 to 1,024. A small network
  * on small images spends most of a batch on per-op dispatch, not
- * arithmetic, so its batches grow (small-cnn at 28 px: 1,024, about 1.35×
- * the images per second of batches of 64); a 224 px base stays at 64.
+ * arithmetic, so its batches grow (small-cnn at 28 px: 1,024); a 224 px
+ * base stays at 64.
  */
 export function extractionBatchSize(base: tf.LayersModel): number {
   let largest = 1;

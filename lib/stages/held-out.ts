@@ -14,7 +14,7 @@ import { decodeNpy, encodeNpy } from '../store/npy';
 import type { ObjectStore } from '../store/object-store';
 import { pairedCounts, type PairedCounts } from './champion';
 import { modelsPrefix } from './promote';
-import { concatArrays, shardInputs, type ShardLocation } from './shards';
+import { concatArrays, shardInputs, shardPath, type ShardLocation } from './shards';
 
 /** In an evaluate entry: the predicted class of every test image, in test-shard order (int32). */
 export const PREDICTIONS_FILE = 'predictions.npy';
@@ -93,7 +93,7 @@ export async function judgeChampion(input: JudgeChampionInput): Promise<PairedCo
   const challenger = await readPredictions(input.cache, input.heldOut.evaluateKey);
   const key = cacheKey({
     stage: JUDGE_STAGE, config: { classNames: input.classNames },
-    upstream: [input.pipeline, input.championVersion, ...input.heldOut.images.map((s) => `${s.stage}/${s.key}/${s.name}`)], codeVersion: 'judge/1',
+    upstream: [input.pipeline, input.championVersion, ...input.heldOut.images.map(shardPath)], codeVersion: 'judge/1',
   });
   const cached = await input.cache.lookup(JUDGE_STAGE, key, { onMiss: () => undefined });
   // A shard at a time: the test set is never held whole, only its classes and predictions.

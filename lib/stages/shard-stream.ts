@@ -15,7 +15,7 @@ import * as tf from '@tensorflow/tfjs-node';
 import { KeyedRandom, seededShuffle } from '../data/random';
 import { DataError } from '../errors';
 import type { StageCache } from '../store/cache';
-import { labelIndices, readShard, type ShardArrays, type ShardLocation } from './shards';
+import { labelIndices, noSamplesError, readShard, type ShardArrays, type ShardLocation } from './shards';
 
 /** A shard with its sample count (a `ShardRef` is one). */
 export interface CountedShard extends ShardLocation {
@@ -50,7 +50,7 @@ export class ShardStream {
 
   constructor(private readonly cache: StageCache, private readonly shards: readonly CountedShard[]) {
     this.rows = shards.reduce((sum, s) => sum + s.count, 0);
-    if (this.rows === 0) throw new DataError(`no samples in ${shards.map((r) => `${r.stage}/${r.key}/${r.name}`).join(', ') || 'an empty shard list'}`);
+    if (this.rows === 0) throw noSamplesError(shards);
   }
 
   /** Samples per class (by each label row's most probable class), read a shard at a time: for class weights. */

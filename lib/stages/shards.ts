@@ -28,6 +28,14 @@ export interface ShardArrays {
 
 export const shardFiles = (name: string) => ({ x: `${name}.x.npy`, y: `${name}.y.npy` });
 
+/** `<stage>/<key>/<name>`: a shard's name in cache keys and messages. */
+export const shardPath = (ref: ShardLocation): string => `${ref.stage}/${ref.key}/${ref.name}`;
+
+/** The error for shards that hold no sample at all. */
+export function noSamplesError(refs: readonly ShardLocation[]): DataError {
+  return new DataError(`no samples in ${refs.map(shardPath).join(', ') || 'an empty shard list'}`);
+}
+
 /** Writes a shard's two files; returns the sha256 of their content, which names the shard wherever it is stored. */
 export async function writeShard(writer: CacheWriter, name: string, shard: ShardArrays): Promise<string> {
   const files = shardFiles(name);
@@ -100,14 +108,14 @@ export async function* shardInputs(cache: StageCache, refs: readonly ShardLocati
     const shard = await readShard(cache, ref);
     if ((shard.xShape[0] ?? 0) === 0) continue;
     const shape = shard.xShape.slice(1);
-    const where = `${ref.stage}/${ref.key}/${ref.name}`;
+    const where = shardPath(ref);
     if (sampleShape && shape.join('×') !== sampleShape.join('×')) throw new DataError(`${where}: samples of shape ${shape.join('×')}, others ${sampleShape.join('×')}`);
     if (kind && shard.x.constructor.name !== kind) throw new DataError(`${where}: mixes 8-bit images and float features with the other shards`);
     sampleShape = shape;
     kind = shard.x.constructor.name;
     yield { ref, input: { data: shard.x, shape: shard.xShape }, classes: labelIndices(shard.y, shard.numClasses) };
   }
-  if (!sampleShape) throw new DataError(`no samples in ${refs.map((r) => `${r.stage}/${r.key}/${r.name}`).join(', ') || 'an empty shard list'}`);
+  if (!sampleShape) throw noSamplesError(refs);
 }
 
 /** The parts one after another (the one part itself when there is one). */
@@ -147,7 +155,7 @@ export async function loadShardTensors(cache: StageCache, refs: readonly ShardLo
       }));
       ys.push(tf.tensor2d(shard.y, [count, shard.numClasses]));
     }
-    if (xs.length === 0) throw new DataError(`no samples in ${refs.map((r) => `${r.stage}/${r.key}/${r.name}`).join(', ') || 'an empty shard list'}`);
+    if (xs.length === 0) throw noSamplesError(refs);
     const x = xs.length === 1 ? xs[0]!.clone() : tf.concat(xs);
     const y = ys.length === 1 ? ys[0]!.clone() : tf.concat(ys);
     return { x, y, count: x.shape[0] ?? 0 };
