@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-node';
+import { convWithBias, nativeConvWithBias } from './native-ops';
 
 type Sym = tf.SymbolicTensor;
 type GraphNode = tf.layers.Layer['inboundNodes'][number];
@@ -199,52 +200,4 @@ function useNativeBias(layer: tf.layers.Layer): void {
 function pair(value: unknown): [number, number] | undefined {
   const v = Array.isArray(value) ? value : [value, value];
   return v.length === 2 && v.every((n) => Number.isInteger(n)) ? [Number(v[0]), Number(v[1])] : undefined;
-}
-
-/** The parts of tfjs-node's backend that run a TensorFlow op by name (not in its public types). */
-interface NativeBackend {
-  readonly binding: { readonly TF_ATTR_TYPE: number; readonly TF_ATTR_INT: number; readonly TF_ATTR_STRING: number; readonly TF_FLOAT: number };
-  executeSingleOutput(name: string, attrs: ReadonlyArray<{ name: string; type: number; value: unknown }>, inputs: tf.Tensor[]): tf.Tensor;
-}
-
-function nativeBackend(): NativeBackend | undefined {
-  const backend = tf.backend() as unknown as Partial<NativeBackend>;
-  return typeof backend.executeSingleOutput === 'function' && backend.binding ? backend as NativeBackend : undefined;
-}
-
-function convWithBias(
-  x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor, strides: [number, number], dilations: [number, number], padding: 'SAME' | 'VALID',
-): tf.Tensor {
-  const backend = nativeBackend()!;
-  const { TF_ATTR_TYPE, TF_ATTR_INT, TF_ATTR_STRING, TF_FLOAT } = backend.binding;
-  return backend.executeSingleOutput('_MklNativeConv2DWithBias', [
-    { name: 'T', type: TF_ATTR_TYPE, value: TF_FLOAT },
-    { name: 'strides', type: TF_ATTR_INT, value: [1, ...strides, 1] },
-    { name: 'padding', type: TF_ATTR_STRING, value: padding },
-    { name: 'data_format', type: TF_ATTR_STRING, value: 'NHWC' },
-    { name: 'dilations', type: TF_ATTR_INT, value: [1, ...dilations, 1] },
-    // The kernel label oneDNN's native-format ops are registered under.
-    { name: '_kernel', type: TF_ATTR_STRING, value: 'MklNameChangeOp' },
-  ], [x, kernel, bias]);
-}
-
-let nativeChecked: boolean | undefined;
-
-/** Whether the backend runs oneDNN's conv-with-bias and it matches conv + add on a strided, padded probe. */
-export function nativeConvWithBias(): boolean {
-  if (nativeChecked === undefined) {
-    nativeChecked = nativeBackend() !== undefined && tf.tidy(() => {
-      try {
-        const x = tf.randomUniform([2, 7, 7, 3], -1, 1, 'float32', 1);
-        const k = tf.randomUniform([3, 3, 3, 5], -1, 1, 'float32', 2);
-        const b = tf.randomUniform([5], -1, 1, 'float32', 3);
-        const want = tf.add(tf.conv2d(x as tf.Tensor4D, k as tf.Tensor4D, 2, 'same'), b);
-        const got = convWithBias(x, k, b, [2, 2], [1, 1], 'SAME');
-        return got.shape.join() === want.shape.join() && tf.max(tf.abs(tf.sub(got, want))).dataSync()[0]! < 1e-5;
-      } catch {
-        return false;
-      }
-    });
-  }
-  return nativeChecked;
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-node';
 import { ModelError } from '../../errors';
+import { matMul2d } from '../native-ops';
 import type { OptimizerName } from '../types';
 import type { NamedTensor } from './checkpoint';
 import type { TrainStep } from './steps';
@@ -64,8 +65,8 @@ export { labelsAreDistributions } from './rows';
  */
 export function linearSoftmaxGradient(x: tf.Tensor2D, y: tf.Tensor2D, p: tf.Tensor2D): { grad: tf.Tensor2D; probs: tf.Tensor2D } {
   return tf.tidy(() => {
-    const probs = tf.softmax(tf.matMul(x, p)) as tf.Tensor2D;
-    const grad = tf.div(tf.matMul(x, tf.sub(probs, y), true, false), x.shape[0]) as tf.Tensor2D;
+    const probs = tf.softmax(matMul2d(x, p)) as tf.Tensor2D;
+    const grad = tf.div(matMul2d(x, tf.sub(probs, y) as tf.Tensor2D, true, false), x.shape[0]) as tf.Tensor2D;
     return { grad, probs };
   });
 }
@@ -119,7 +120,7 @@ export class LinearSoftmaxStep implements TrainStep {
 
   step(x: tf.Tensor, y: tf.Tensor, weights: tf.Tensor | null): tf.Tensor {
     const batch = x.shape[0]!;
-    const logits = tf.matMul(x as tf.Tensor2D, this.p);
+    const logits = matMul2d(x as tf.Tensor2D, this.p);
     const probs = tf.softmax(logits);
     logits.dispose();
     // A weighted row's loss is w·CE, so its gradient is w·(softmax − y).
@@ -131,7 +132,7 @@ export class LinearSoftmaxStep implements TrainStep {
       tf.dispose([residual, column]);
     }
     // batch × the gradient of the mean loss; the 1/batch goes into the coefficients.
-    const g = tf.matMul(x as tf.Tensor2D, delta as tf.Tensor2D, true, false);
+    const g = matMul2d(x as tf.Tensor2D, delta as tf.Tensor2D, true, false);
     delta.dispose();
     this.t++;
     let update: tf.Tensor;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-node';
 import { buildBase, foldBatchNorm } from '../../../lib/models';
 import { ReLU } from '../../../lib/models/bases/relu-layer';
-import { nativeConvWithBias } from '../../../lib/models/fold-batchnorm';
+import { nativeConvWithBias } from '../../../lib/models/native-ops';
 
 jest.setTimeout(120_000);
 
