@@ -40,8 +40,23 @@ function currentContext(): Context | undefined {
   }
 }
 
+/**
+ * Progress beats closer together than this are dropped here: the SDK encodes
+ * and hands every beat to its core, which throttles what reaches the server
+ * anyway, and a training loop would beat once per batch.
+ */
+const PROGRESS_BEAT_MS = 1_000;
+const lastProgressBeat = new WeakMap<Context, number>();
+
+/** Reports progress, at most once per second per activity (the first beat always goes). */
 export function heartbeat(progress: ActivityProgress): void {
-  currentContext()?.heartbeat(progress);
+  const context = currentContext();
+  if (!context) return;
+  const now = Date.now();
+  const last = lastProgressBeat.get(context);
+  if (last !== undefined && now - last < PROGRESS_BEAT_MS) return;
+  lastProgressBeat.set(context, now);
+  context.heartbeat(progress);
 }
 
 /**
@@ -50,9 +65,10 @@ export function heartbeat(progress: ActivityProgress): void {
  * without it a long read would pass the heartbeat timeout and look like a dead worker.
  */
 export async function withHeartbeats<T>(progress: ActivityProgress, work: Promise<T>, everyMs = 5_000): Promise<T> {
-  if (!currentContext()) return work;
-  heartbeat(progress);
-  const timer = setInterval(() => heartbeat(progress), everyMs);
+  const context = currentContext();
+  if (!context) return work;
+  context.heartbeat(progress);
+  const timer = setInterval(() => context.heartbeat(progress), everyMs);
   try {
     return await work;
   } finally {

@@ -1,7 +1,7 @@
 // withHeartbeats keeps an activity alive through awaited work that reports no
 // progress of its own; Temporal's mock activity environment records the beats.
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { withHeartbeats } from '../../../activities/activity-context';
+import { heartbeat, withHeartbeats } from '../../../activities/activity-context';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -32,5 +32,35 @@ describe('withHeartbeats', () => {
 
   it('outside a worker it just awaits the work', async () => {
     await expect(withHeartbeats({ stage: 'base' }, Promise.resolve('model'))).resolves.toBe('model');
+  });
+});
+
+describe('heartbeat (progress)', () => {
+  it('sends the first beat at once and drops the ones within a second of the last sent', async () => {
+    const env = new MockActivityEnvironment();
+    const beats: unknown[] = [];
+    env.on('heartbeat', (details: unknown) => beats.push(details));
+    await env.run(async () => {
+      for (let batch = 1; batch <= 50; batch++) heartbeat({ stage: 'train-head', batch });
+      expect(beats).toEqual([{ stage: 'train-head', batch: 1 }]);
+      await sleep(1_050);
+      heartbeat({ stage: 'train-head', batch: 51 });
+      heartbeat({ stage: 'train-head', batch: 52 });
+    });
+    expect(beats).toEqual([{ stage: 'train-head', batch: 1 }, { stage: 'train-head', batch: 51 }]);
+  });
+
+  it('throttles each activity on its own', async () => {
+    const beats: unknown[] = [];
+    for (const stage of ['extract', 'evaluate']) {
+      const env = new MockActivityEnvironment();
+      env.on('heartbeat', (details: unknown) => beats.push(details));
+      await env.run(async () => heartbeat({ stage }));
+    }
+    expect(beats).toEqual([{ stage: 'extract' }, { stage: 'evaluate' }]);
+  });
+
+  it('does nothing outside a worker', () => {
+    expect(() => heartbeat({ stage: 'ingest' })).not.toThrow();
   });
 });
