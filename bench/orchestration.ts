@@ -10,7 +10,7 @@ import type { BenchPipelineSize } from './bench-pipeline';
 import { benchPipeline, benchShardSize } from './bench-pipeline';
 import { directActivities, runPipelineDirect } from './direct-pipeline';
 import type { BenchStack } from './stack';
-import { historyIdleSeconds, historyStageTimes, openBenchStack } from './stack';
+import { historyIdleSeconds, historyStageTimes, openBenchStack, temporalServerCpu } from './stack';
 import type { BenchOptions, Headline, WithHeadline } from './util';
 import { median, timed } from './util';
 
@@ -51,6 +51,12 @@ export interface PipelineOverhead {
    */
   readonly idleSeconds: number[];
   readonly idleFraction: number;
+  /**
+   * CPU seconds the local Temporal server used during each run of either
+   * side (null where it could not be read): on two cores, what the server
+   * burns is taken from the activities.
+   */
+  readonly serverCpuSeconds?: { readonly direct: (number | null)[]; readonly temporal: (number | null)[] };
   /** Of the last repetition. */
   readonly stages: StageOverhead[];
 }
@@ -71,23 +77,29 @@ export async function benchOrchestration(options: BenchOptions = {}): Promise<Or
   const stack = await openBenchStack('orch');
   try {
     const acts = directActivities({ store: stack.store });
-    const runs = new Map(sizes.map((size) => [size, { direct: [] as number[], temporal: [] as number[], idle: [] as number[], stages: [] as StageOverhead[], shards: 0, activities: 0 }]));
+    const serverCpu = await temporalServerCpu();
+    const runs = new Map(sizes.map((size) => [size, {
+      direct: [] as number[], temporal: [] as number[], idle: [] as number[], stages: [] as StageOverhead[], shards: 0, activities: 0,
+      serverCpu: { direct: [] as (number | null)[], temporal: [] as (number | null)[] },
+    }]));
     // Warm both sides (kernels, the base's weights file, the worker's sticky cache) before timing.
-    if (!quick) await onePair(stack, acts, 'quick', true);
+    if (!quick) await onePair(stack, acts, 'quick', true, serverCpu);
     for (let r = 0; r < reps; r++) {
       for (const size of sizes) {
-        const pair = await onePair(stack, acts, size, r % 2 === 0);
+        const pair = await onePair(stack, acts, size, r % 2 === 0, serverCpu);
         const into = runs.get(size)!;
         into.direct.push(pair.direct);
         into.temporal.push(pair.temporal);
         into.idle.push(pair.idle);
+        into.serverCpu.direct.push(pair.serverCpu.direct);
+        into.serverCpu.temporal.push(pair.serverCpu.temporal);
         into.stages = pair.stages;
         into.shards = pair.shards;
         into.activities = pair.activities;
       }
     }
     const pipelines = sizes.map((size): PipelineOverhead => {
-      const { direct, temporal, idle, stages, shards, activities } = runs.get(size)!;
+      const { direct, temporal, idle, stages, shards, activities, serverCpu: serverCpuSeconds } = runs.get(size)!;
       const directMedian = median(direct);
       const temporalMedian = median(temporal);
       const pairedFractions = direct.map((d, i) => (temporal[i]! - d) / temporal[i]!);
@@ -96,7 +108,7 @@ export async function benchOrchestration(options: BenchOptions = {}): Promise<Or
         directSeconds: direct, temporalSeconds: temporal, directMedianSeconds: directMedian, temporalMedianSeconds: temporalMedian,
         overheadSeconds: temporalMedian - directMedian, overheadFraction: median(pairedFractions), pairedFractions,
         mediansFraction: (temporalMedian - directMedian) / temporalMedian,
-        idleSeconds: idle, idleFraction: median(idle.map((x, i) => x / temporal[i]!)), stages,
+        idleSeconds: idle, idleFraction: median(idle.map((x, i) => x / temporal[i]!)), serverCpuSeconds, stages,
       };
     });
     const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
@@ -121,18 +133,29 @@ interface Pair {
   readonly shards: number;
   readonly activities: number;
   readonly idle: number;
+  readonly serverCpu: { readonly direct: number | null; readonly temporal: number | null };
 }
 
 /** One direct run and one Temporal run of the `size` pipeline, back to back, in the order asked. */
-async function onePair(stack: BenchStack, acts: ReturnType<typeof directActivities>, size: BenchPipelineSize, directFirst: boolean): Promise<Pair> {
+async function onePair(
+  stack: BenchStack, acts: ReturnType<typeof directActivities>, size: BenchPipelineSize, directFirst: boolean, serverCpu: () => number | undefined,
+): Promise<Pair> {
   const spec = benchPipeline(`bench-orchestration-${size}`, stack.queues, size);
   const shardSize = benchShardSize(size);
-  const runDirect = () => runPipelineDirect(acts, spec, { noCache: true, shardSize });
-  const runTemporal = () => timed(async () => {
+  const cpu = { direct: null as number | null, temporal: null as number | null };
+  const metered = async <T>(side: keyof typeof cpu, work: () => Promise<T>): Promise<T> => {
+    const before = serverCpu();
+    const value = await work();
+    const after = serverCpu();
+    cpu[side] = before === undefined || after === undefined ? null : after - before;
+    return value;
+  };
+  const runDirect = () => metered('direct', () => runPipelineDirect(acts, spec, { noCache: true, shardSize }));
+  const runTemporal = () => metered('temporal', () => timed(async () => {
     const handle = await startRun(stack.client, spec, { noCache: true, shardSize });
     await handle.result();
     return handle;
-  });
+  }));
   let d: Awaited<ReturnType<typeof runDirect>>;
   let t: Awaited<ReturnType<typeof runTemporal>>;
   if (directFirst) {
@@ -150,7 +173,7 @@ async function onePair(stack: BenchStack, acts: ReturnType<typeof directActiviti
     return { stage: s.stage, activities: s.calls, directSeconds: s.seconds, temporalSeconds, overheadSeconds: temporalSeconds - s.seconds };
   });
   return {
-    direct: d.seconds, temporal: t.seconds, idle, stages,
+    direct: d.seconds, temporal: t.seconds, idle, stages, serverCpu: cpu,
     shards: d.stages.find((s) => s.stage === 'extract')?.calls ?? 0,
     activities: inTemporal.reduce((sum, s) => sum + s.activities, 0),
   };

@@ -13,9 +13,9 @@ import type { AugmentCompareResult } from './keras-augment';
 import type { EndToEndBenchResult } from './keras-e2e';
 import type { ExtractBenchResult, ExtractRow, InputSizeSweep } from './keras-extract';
 import type { HeadBenchResult } from './keras-head';
-import type { OrchestrationBenchResult } from './orchestration';
+import type { OrchestrationBenchResult, PipelineOverhead } from './orchestration';
 import type { BenchRecord } from './util';
-import { headlineMet } from './util';
+import { headlineMet, median } from './util';
 import { SCALE_STAGES, type ScaleBenchResult } from './scale-result';
 import type { PeerInfo } from './util';
 import { REPO_ROOT } from './util';
@@ -201,6 +201,14 @@ function augmentSection(r: BenchRecord<AugmentCompareResult>): Section {
   return { markdown: md, chart: { file: 'augment.svg', spec: bars(values, 'side', 'v', 'side', 'shape', 'images / s') } };
 }
 
+/** Medians of the server's CPU seconds per run on each side, or n/a for records from before it was measured. */
+function serverCpuCell(cpu: PipelineOverhead['serverCpuSeconds']): string {
+  const known = (values: readonly (number | null)[]) => values.filter((v): v is number => v !== null);
+  if (!cpu || known(cpu.temporal).length === 0) return 'n/a';
+  const direct = known(cpu.direct);
+  return `${f(median(known(cpu.temporal)), 2)} / ${direct.length > 0 ? f(median(direct), 2) : 'n/a'}`;
+}
+
 function orchestrationSection(r: BenchRecord<OrchestrationBenchResult>): Section {
   const o = r.result;
   if (!Array.isArray(o.pipelines)) return { markdown: 'The stored result predates this benchmark\'s current form (two pipeline sizes, a headline); run `node dist/bench/run.js --only orchestration`.' };
@@ -208,12 +216,13 @@ function orchestrationSection(r: BenchRecord<OrchestrationBenchResult>): Section
   const md = [
     `The same transfer pipeline (Fashion-MNIST, one augmented copy, EfficientNet-Lite0 with its ImageNet weights at 96 px, head trained 5 epochs, evaluate and publish included), every stage recomputed, through Temporal with an in-process worker vs the same stage plan (workflows/stage-plan.ts) with its activities called directly in one process, shards one after another. Two sizes; ${o.reps} repetitions, each running both sizes and both sides back to back, the side that goes first alternating. The overhead is the median of the repetitions' own fractions ((Temporal − direct) ÷ Temporal of two runs a minute apart at most), so that load drifting between repetitions cancels; the fraction of the two sides' medians, from the same runs unpaired, is shown next to it. Per-stage Temporal times are first-scheduled → last-completed from the workflow history. The dev server runs with one task-queue partition, eager activity dispatch and SQLite in WAL mode (infra/stack).`,
     '',
-    table(['pipeline', 'images', 'activities', 'direct (s)', 'Temporal (s)', 'overhead (share of the run)', 'per repetition', 'unpaired medians', 'no activity running (share of the Temporal run)'],
+    table(['pipeline', 'images', 'activities', 'direct (s)', 'Temporal (s)', 'overhead (share of the run)', 'per repetition', 'unpaired medians', 'no activity running (share of the Temporal run)', 'Temporal server CPU per run, Temporal / direct side (s)'],
       o.pipelines.map((p) => [p.size, int(p.images), String(p.activities), f(p.directMedianSeconds, 2), f(p.temporalMedianSeconds, 2), `**${pct(p.overheadFraction)}**`, p.pairedFractions.map(pct).join(', '),
         p.mediansFraction === undefined ? 'n/a' : `${pct(p.mediansFraction)} (${f(p.overheadSeconds, 2)} s)`,
-        Array.isArray(p.idleSeconds) ? `${pct(p.idleFraction)} (${p.idleSeconds.map((x) => f(x, 2)).join(', ')} s)` : 'n/a'])),
+        Array.isArray(p.idleSeconds) ? `${pct(p.idleFraction)} (${p.idleSeconds.map((x) => f(x, 2)).join(', ')} s)` : 'n/a',
+        serverCpuCell(p.serverCpuSeconds)])),
     '',
-    'The last column is read from each Temporal run\'s history: the time from its first event to its last during which no activity was executing, i.e. the round trips between activities (the workflow start and the client\'s wait for the result are outside it). Unlike the two sides\' difference, it does not move with how much CPU the shared machine left the activities, so it is the steadier measure of what orchestration itself costs.',
+    'The idle column is read from each Temporal run\'s history: the time from its first event to its last during which no activity was executing, i.e. the round trips between activities (the workflow start and the client\'s wait for the result are outside it). Unlike the two sides\' difference, it does not move with how much CPU the shared machine left the activities, so it is the steadier measure of what orchestration itself costs. The last column (medians) is the CPU time the dev server process used while each side ran (from /proc): on two cores saturated by the extraction, the server\'s CPU during a Temporal run is time taken from the activities, the cost the idle column does not see.',
     '',
     `Per stage, ${last.size} pipeline, last repetition:`,
     '',

@@ -4,12 +4,14 @@
  * process; plus per-stage wall times read from a run's Temporal history.
  */
 import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { createWorkerActivities } from '../runtime/worker-activities';
 import type { StageName } from '../activities/contracts';
 import type { QueueNames } from '../runtime/queues';
 import { connectClient, temporalConfigFromEnv } from '../runtime/temporal';
 import { createGraftWorkers } from '../runtime/worker';
+import { stackStatus } from '../infra/stack';
 import { MinioStore } from '../lib/store/minio-store';
 import { storeConfigFromEnv } from '../lib/store/store-config';
 import type { pipelineWorkflow } from '../workflows/pipeline-workflow';
@@ -136,4 +138,28 @@ export async function historyIdleSeconds(handle: WorkflowHandle<typeof pipelineW
     end = to;
   }
   return last - first - busy;
+}
+
+/** Linux's USER_HZ: the unit of the CPU times in /proc/<pid>/stat. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * A reader of the CPU seconds (user + system) the local Temporal server has
+ * used so far, read from /proc: what orchestration costs the machine outside
+ * this process. Its readings are undefined where the server is not one the
+ * local stack started or there is no /proc.
+ */
+export async function temporalServerCpu(): Promise<() => number | undefined> {
+  const pid = (await stackStatus().catch(() => [])).find((c) => c.name === 'temporal')?.pid;
+  return () => {
+    if (pid === undefined) return undefined;
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      // Fields after the command's closing parenthesis; utime and stime are the 14th and 15th of the line.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+    } catch {
+      return undefined;
+    }
+  };
 }
