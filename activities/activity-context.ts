@@ -43,18 +43,27 @@ function currentContext(): Context | undefined {
 /**
  * Progress beats closer together than this are dropped here: the SDK encodes
  * and hands every beat to its core, which throttles what reaches the server
- * anyway, and a training loop would beat once per batch.
+ * anyway, and a training loop would beat once per batch. A quarter of a
+ * short heartbeat timeout, when one is set, keeps the activity alive.
  */
 const PROGRESS_BEAT_MS = 1_000;
 const lastProgressBeat = new WeakMap<Context, number>();
 
-/** Reports progress, at most once per second per activity (the first beat always goes). */
+/** The last beat of a loop (its final batch or item): always sent, so that status shows it. */
+function isFinal(progress: ActivityProgress): boolean {
+  return (progress.batches !== undefined && progress.batch === progress.batches)
+    || (progress.total !== undefined && progress.done === progress.total);
+}
+
+/** Reports progress, at most about once a second per activity; the first and the final beats always go. */
 export function heartbeat(progress: ActivityProgress): void {
   const context = currentContext();
   if (!context) return;
-  const now = Date.now();
+  // Monotonic: a wall clock stepped back would silence the beats.
+  const now = performance.now();
   const last = lastProgressBeat.get(context);
-  if (last !== undefined && now - last < PROGRESS_BEAT_MS) return;
+  const interval = Math.min(PROGRESS_BEAT_MS, (context.info.heartbeatTimeoutMs ?? Infinity) / 4);
+  if (last !== undefined && now - last < interval && !isFinal(progress)) return;
   lastProgressBeat.set(context, now);
   context.heartbeat(progress);
 }

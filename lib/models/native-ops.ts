@@ -1,10 +1,11 @@
-import * as tf from '@tensorflow/tfjs-node';
-
 /**
  * TensorFlow ops called by name through tfjs-node's backend, where its own
- * kernels take a longer road: each is checked once against the public tfjs
- * op and falls back to it when the backend lacks the op or disagrees.
+ * kernels take a longer road: each is checked once per backend against the
+ * public tfjs op, and the tfjs op runs when the backend lacks it or disagrees.
+ * Called this way an op bypasses tfjs' engine: its result has no gradient,
+ * so these are for inference and hand-derived training steps only.
  */
+import * as tf from '@tensorflow/tfjs-node';
 
 /** The parts of tfjs-node's backend that run a TensorFlow op by name (not in its public types). */
 interface NativeBackend {
@@ -20,10 +21,15 @@ function nativeBackend(): NativeBackend | undefined {
   return typeof backend.executeSingleOutput === 'function' && backend.binding ? backend as NativeBackend : undefined;
 }
 
-/** Runs `probe` once (in a tidy scope); false when it throws or the backend cannot run ops by name. */
+/**
+ * Runs `probe` once per backend (in a tidy scope): false when it throws or the
+ * backend cannot run ops by name, so a switch of backend is checked afresh.
+ */
 function checkedOnce(probe: () => boolean): () => boolean {
-  let verdict: boolean | undefined;
+  const verdicts = new Map<string, boolean>();
   return () => {
+    const backendName = tf.getBackend();
+    let verdict = verdicts.get(backendName);
     if (verdict === undefined) {
       verdict = nativeBackend() !== undefined && tf.tidy(() => {
         try {
@@ -32,12 +38,13 @@ function checkedOnce(probe: () => boolean): () => boolean {
           return false;
         }
       });
+      verdicts.set(backendName, verdict);
     }
     return verdict;
   };
 }
 
-function close(got: tf.Tensor, want: tf.Tensor, tolerance: number): boolean {
+function allClose(got: tf.Tensor, want: tf.Tensor, tolerance: number): boolean {
   return got.shape.join() === want.shape.join() && tf.max(tf.abs(tf.sub(got, want))).dataSync()[0]! < tolerance;
 }
 
@@ -68,7 +75,7 @@ export const nativeConvWithBias = checkedOnce(() => {
   const k = tf.randomUniform([3, 3, 3, 5], -1, 1, 'float32', 2);
   const b = tf.randomUniform([5], -1, 1, 'float32', 3);
   const want = tf.add(tf.conv2d(x as tf.Tensor4D, k as tf.Tensor4D, 2, 'same'), b);
-  return close(convWithBias(x, k, b, [2, 2], [1, 1], 'SAME'), want, 1e-5);
+  return allClose(convWithBias(x, k, b, [2, 2], [1, 1], 'SAME'), want, 1e-5);
 });
 
 function rawMatMul(a: tf.Tensor2D, b: tf.Tensor2D, transposeA: boolean, transposeB: boolean): tf.Tensor2D {
@@ -85,15 +92,18 @@ function rawMatMul(a: tf.Tensor2D, b: tf.Tensor2D, transposeA: boolean, transpos
 export const nativeMatMul = checkedOnce(() => {
   const a = tf.randomUniform([5, 3], -1, 1, 'float32', 4) as tf.Tensor2D;
   const b = tf.randomUniform([5, 4], -1, 1, 'float32', 5) as tf.Tensor2D;
-  return close(rawMatMul(a, b, true, false), tf.matMul(a, b, true, false), 1e-5);
+  const c = tf.randomUniform([3, 4], -1, 1, 'float32', 6) as tf.Tensor2D;
+  return allClose(rawMatMul(a, b, true, false), tf.matMul(a, b, true, false), 1e-5)
+    && allClose(rawMatMul(a, c, false, false), tf.matMul(a, c), 1e-5);
 });
 
 /**
- * A 2-D float32 matMul as TensorFlow's own MatMul op. tfjs' matMul goes
- * through a batched matMul with a reshape of each operand and of the result,
- * which on a head's small matrices costs several times the product itself.
+ * A 2-D float32 matMul as TensorFlow's own MatMul op (no gradient). tfjs-node
+ * runs every matMul as TensorFlow's BatchMatMulV2, whose fixed cost per call
+ * is several times that of MatMul on a head's small matrices.
  */
 export function matMul2d(a: tf.Tensor2D, b: tf.Tensor2D, transposeA = false, transposeB = false): tf.Tensor2D {
-  if (a.dtype === 'float32' && b.dtype === 'float32' && nativeMatMul()) return rawMatMul(a, b, transposeA, transposeB);
+  const native = a.rank === 2 && b.rank === 2 && a.dtype === 'float32' && b.dtype === 'float32';
+  if (native && nativeMatMul()) return rawMatMul(a, b, transposeA, transposeB);
   return tf.matMul(a, b, transposeA, transposeB);
 }

@@ -50,6 +50,36 @@ describe('heartbeat (progress)', () => {
     expect(beats).toEqual([{ stage: 'train-head', batch: 1 }, { stage: 'train-head', batch: 51 }]);
   });
 
+  it('always sends the final beat of a loop (last batch, or done = total)', async () => {
+    const env = new MockActivityEnvironment();
+    const beats: unknown[] = [];
+    env.on('heartbeat', (details: unknown) => beats.push(details));
+    await env.run(async () => {
+      heartbeat({ stage: 'train-head', epoch: 1, batch: 1, batches: 3 });
+      heartbeat({ stage: 'train-head', epoch: 1, batch: 2, batches: 3 });
+      heartbeat({ stage: 'train-head', epoch: 1, batch: 3, batches: 3 });
+      heartbeat({ stage: 'extract', done: 10, total: 20 });
+      heartbeat({ stage: 'extract', done: 20, total: 20 });
+    });
+    expect(beats).toEqual([
+      { stage: 'train-head', epoch: 1, batch: 1, batches: 3 },
+      { stage: 'train-head', epoch: 1, batch: 3, batches: 3 },
+      { stage: 'extract', done: 20, total: 20 },
+    ]);
+  });
+
+  it('beats at least four times per heartbeat timeout when that is short', async () => {
+    const env = new MockActivityEnvironment({ heartbeatTimeoutMs: 200 });
+    const beats: unknown[] = [];
+    env.on('heartbeat', (details: unknown) => beats.push(details));
+    await env.run(async () => {
+      heartbeat({ stage: 'train-head', batch: 1 });
+      await sleep(60);
+      heartbeat({ stage: 'train-head', batch: 2 });
+    });
+    expect(beats).toEqual([{ stage: 'train-head', batch: 1 }, { stage: 'train-head', batch: 2 }]);
+  });
+
   it('throttles each activity on its own', async () => {
     const beats: unknown[] = [];
     for (const stage of ['extract', 'evaluate']) {
