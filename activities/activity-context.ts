@@ -30,6 +30,12 @@ export interface ActivityProgress {
   readonly done?: number;
   readonly total?: number;
   readonly loss?: number;
+  /**
+   * Shard stages: shards of this activity's group finished (committed to the
+   * cache) and in all. A retry reads it back from the last beat.
+   */
+  readonly shardsDone?: number;
+  readonly shards?: number;
 }
 
 function currentContext(): Context | undefined {
@@ -55,17 +61,27 @@ function isFinal(progress: ActivityProgress): boolean {
     || (progress.total !== undefined && progress.done === progress.total);
 }
 
-/** Reports progress, at most about once a second per activity; the first and the final beats always go. */
-export function heartbeat(progress: ActivityProgress): void {
+/**
+ * Reports progress, at most about once a second per activity; the first and
+ * the final beats always go, and so does a beat that is a resume point
+ * (`always`: a shard of a group just committed).
+ */
+export function heartbeat(progress: ActivityProgress, always = false): void {
   const context = currentContext();
   if (!context) return;
   // Monotonic: a wall clock stepped back would silence the beats.
   const now = performance.now();
   const last = lastProgressBeat.get(context);
   const interval = Math.min(PROGRESS_BEAT_MS, (context.info.heartbeatTimeoutMs ?? Infinity) / 4);
-  if (last !== undefined && now - last < interval && !isFinal(progress)) return;
+  if (last !== undefined && now - last < interval && !isFinal(progress) && !always) return;
   lastProgressBeat.set(context, now);
   context.heartbeat(progress);
+}
+
+/** The progress of the last beat that reached the server from this activity's earlier attempt, if any. */
+export function previousAttemptProgress(): ActivityProgress | undefined {
+  const details: unknown = currentContext()?.info.heartbeatDetails;
+  return typeof details === 'object' && details !== null && typeof (details as ActivityProgress).stage === 'string' ? details as ActivityProgress : undefined;
 }
 
 /**

@@ -77,14 +77,28 @@ export interface SkippedImages {
 export interface AugmentInput {
   readonly ctx: RunContext;
   readonly augment: PipelineSpec['augment'];
-  readonly source: ShardRef;
-  readonly shardIndex: number;
+  /** The training shards of this activity's group, augmented one after another. */
+  readonly sources: ShardRef[];
   readonly numClasses: number;
 }
 
-export interface AugmentResult extends StageResult {
-  /** Absent when the config asks for no augmented copies. */
-  readonly shard?: ShardRef;
+/**
+ * How many activities each shard stage (augment, extract) is split into, per
+ * queue: one per worker serving it, each taking a contiguous group of
+ * shards. Every shard is still cached on its own, so a retried group skips
+ * the shards it finished. Absent: one activity per shard.
+ */
+export interface FanOut {
+  readonly cpu: number;
+  readonly gpu: number;
+}
+
+/** What a shard stage's activity made: one shard per source that produced output, in order. */
+export interface ShardsResult extends StageResult {
+  /** Augment: the augmented copies (none when the config makes none). Extract: features per source. */
+  readonly shards: ShardRef[];
+  /** Each source's own outcome, in order: how much of the group came from the cache. */
+  readonly outcomes: StageOutcome[];
 }
 
 export interface BaseInput {
@@ -116,12 +130,8 @@ export interface BaseWeightsRef {
 export interface ExtractInput {
   readonly ctx: RunContext;
   readonly base: ModelRef;
-  readonly source: ShardRef;
-}
-
-export interface ExtractResult extends StageResult {
-  /** Features (N×…) and the source's labels, as a shard of the extract entry. */
-  readonly shard: ShardRef;
+  /** The shards of this activity's group: features (N×…) with each source's labels, one shard of the extract entry per source. */
+  readonly sources: ShardRef[];
 }
 
 export interface EpochMetrics {
@@ -278,6 +288,7 @@ export interface PlanLookupInput {
   readonly ctx: RunContext;
   readonly spec: PipelineSpec;
   readonly shardSize?: number;
+  readonly fanOut?: FanOut;
   /** Whether the run publishes [true]. */
   readonly publish?: boolean;
 }
@@ -303,9 +314,9 @@ export interface PlanLookup {
 /** The activities the stage plan calls (the same signatures whether proxied by Temporal or called directly). */
 export interface PlanActivities {
   ingest(input: IngestInput): Promise<IngestResult>;
-  augmentShard(input: AugmentInput): Promise<AugmentResult>;
+  augmentShards(input: AugmentInput): Promise<ShardsResult>;
   prepareBase(input: BaseInput): Promise<BaseResult>;
-  extractShard(input: ExtractInput): Promise<ExtractResult>;
+  extractShards(input: ExtractInput): Promise<ShardsResult>;
   trainHead(input: TrainHeadInput): Promise<TrainResult>;
   trainImages(input: TrainImagesInput): Promise<TrainResult>;
   evaluate(input: EvaluateInput): Promise<EvaluateResult>;
@@ -314,8 +325,11 @@ export interface PlanActivities {
 
 /** How an executor runs the stage plan's steps (workflows/stage-plan.ts). */
 export interface PlanExecutor {
-  /** Runs one stage's calls (one per shard, or one) and returns their results in order. */
-  stage<R extends StageResult>(name: StageName, calls: (() => Promise<R>)[]): Promise<R[]>;
+  /**
+   * Runs one stage's calls (one per group of shards, or one) and returns
+   * their results in order; `shards` gives each call's shard count in a shard stage.
+   */
+  stage<R extends StageResult>(name: StageName, calls: (() => Promise<R>)[], shards?: readonly number[]): Promise<R[]>;
   /** Runs the publish call. */
   publish(call: () => Promise<PublishResult>): Promise<PublishResult>;
   /** A bad-input failure the plan finds itself (e.g. a dataset of one class); never returns. */

@@ -8,9 +8,11 @@ import { modelFingerprint, readModel, writeModel } from '../lib/stages/model-fil
 import { readShard, writeShard } from '../lib/stages/shards';
 import { runCachedStage } from '../lib/stages/run-stage';
 import { STAGE_CODE_VERSIONS } from '../lib/stages/versions';
-import type { BaseInput, BaseResult, BaseWeightsRef, ExtractInput, ExtractResult, ModelRef } from './contracts';
+import type { BaseInput, BaseResult, BaseWeightsRef, ExtractInput, ModelRef, RunContext, ShardRef, ShardsResult } from './contracts';
 import type { StageEnv } from './activity-context';
-import { heartbeat, stageLog, withHeartbeats, yieldToEventLoop } from './activity-context';
+import { stageLog, withHeartbeats, yieldToEventLoop } from './activity-context';
+import type { ShardProgress, ShardRun } from './shard-group';
+import { runShardGroup } from './shard-group';
 
 interface BaseMeta {
   fingerprint: string;
@@ -63,11 +65,15 @@ export function createBaseActivity(env: StageEnv) {
   };
 }
 
-/** Runs the frozen base once over a shard and caches the features with the shard's labels. */
+/**
+ * Runs the frozen base over a group of shards, one after another, caching
+ * each shard's features with its labels under a key of (base, shard).
+ */
 export function createExtractActivity(env: StageEnv) {
   // BN folded into the convs once per loaded base: the frozen base only runs inference here.
   const bases = new ModelMemo(env, foldBatchNorm);
-  return async function extractShard({ ctx, base, source }: ExtractInput): Promise<ExtractResult> {
+
+  async function extractShard(ctx: RunContext, base: ModelRef, source: ShardRef, progress: ShardProgress): Promise<ShardRun> {
     const shardIdentity = source.contentHash ?? `${source.key}/${source.name}`;
     const key = cacheKey({ stage: 'extract', config: {}, upstream: [modelIdentity(base), shardIdentity], codeVersion: STAGE_CODE_VERSIONS.extract });
     const run = await runCachedStage<{ featureShape: number[] }>({
@@ -82,7 +88,7 @@ export function createExtractActivity(env: StageEnv) {
         const { values: features } = await runInference(model, { data: shard.x, shape: shard.xShape }, {
           batchSize: extractionBatchSize(model),
           onBatch: async (done, total) => {
-            heartbeat({ stage: 'extract', done, total });
+            progress(done, total);
             await yieldToEventLoop();
           },
         });
@@ -91,6 +97,10 @@ export function createExtractActivity(env: StageEnv) {
       },
     });
     return { outcome: run.outcome, key, seconds: run.seconds, shard: { stage: 'extract', key, name: 'features', count: source.count, offset: source.offset } };
+  }
+
+  return async function extractShards({ ctx, base, sources }: ExtractInput): Promise<ShardsResult> {
+    return runShardGroup('extract', ctx, sources, (source, noCache, progress) => extractShard({ ...ctx, noCache }, base, source, progress));
   };
 }
 

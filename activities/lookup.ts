@@ -9,13 +9,16 @@
 import { LookupOnlyCache, WriteRefused } from '../lib/stages/lookup-only';
 import type { ActivityDeps } from './activity-context';
 import { stageLog } from './activity-context';
-import type { CachedStage, PlanActivities, PlanExecutor, PlanLookup, PlanLookupInput, PublishResult, RunContext, StageReport, StageResult } from './contracts';
+import type { CachedStage, FanOut, PlanActivities, PlanExecutor, PlanLookup, PlanLookupInput, PublishResult, RunContext, StageReport, StageResult } from './contracts';
 import type { PipelineSpec } from '../pipelines/schema';
 import { createStageActivities } from './stage-activities';
 
 /** The stage plan's walk: `runStagePlan` from workflows/stage-plan.ts. */
 export type PlanWalker = (
-  input: { readonly spec: PipelineSpec; readonly ctx: RunContext; readonly cpu: PlanActivities; readonly gpu: PlanActivities; readonly shardSize?: number; readonly publish?: boolean },
+  input: {
+    readonly spec: PipelineSpec; readonly ctx: RunContext; readonly cpu: PlanActivities; readonly gpu: PlanActivities;
+    readonly shardSize?: number; readonly fanOut?: FanOut; readonly publish?: boolean;
+  },
   run: PlanExecutor,
   reports: () => StageReport[],
 ) => Promise<unknown>;
@@ -26,7 +29,7 @@ class WalkEnded extends Error {}
 export function createLookupPlanActivity(deps: ActivityDeps & { readonly walkPlan?: PlanWalker }) {
   const env = { store: deps.store, cache: new LookupOnlyCache(deps.store) };
   const acts: PlanActivities = createStageActivities(env);
-  return async function lookupPlan({ ctx, spec, shardSize, publish }: PlanLookupInput): Promise<PlanLookup> {
+  return async function lookupPlan({ ctx, spec, shardSize, fanOut, publish }: PlanLookupInput): Promise<PlanLookup> {
     const started = Date.now();
     const stages: CachedStage[] = [];
     let published: PublishResult | undefined;
@@ -35,7 +38,7 @@ export function createLookupPlanActivity(deps: ActivityDeps & { readonly walkPla
     if (!walkPlan || ctx.noCache) return { stages, seconds: 0 };
     const missed = (err: unknown): boolean => err instanceof WriteRefused;
     try {
-      await walkPlan({ spec, ctx, cpu: acts, gpu: acts, ...(shardSize ? { shardSize } : {}), publish: publish ?? true }, {
+      await walkPlan({ spec, ctx, cpu: acts, gpu: acts, ...(shardSize ? { shardSize } : {}), ...(fanOut ? { fanOut } : {}), publish: publish ?? true }, {
         async stage<R extends StageResult>(name: CachedStage['stage'], calls: (() => Promise<R>)[]): Promise<R[]> {
           // A stage's lookups are independent (shards): verify them side by side.
           const results: (R | null)[] = await Promise.all(calls.map((call) => call().catch((err: unknown) => { if (missed(err)) return null; throw err; })));

@@ -10,9 +10,9 @@ import { createTrainHeadActivity, createTrainImagesActivity } from './train';
 export function createStageActivities(env: StageEnv) {
   return {
     ingest: createIngestActivity(env),
-    augmentShard: createAugmentActivity(env),
+    augmentShards: createAugmentActivity(env),
     prepareBase: createBaseActivity(env),
-    extractShard: createExtractActivity(env),
+    extractShards: createExtractActivity(env),
     trainHead: createTrainHeadActivity(env),
     trainImages: createTrainImagesActivity(env),
     evaluate: createEvaluateActivity(env),

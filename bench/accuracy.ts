@@ -235,12 +235,15 @@ interface ExtractCall {
 function timedExtraction(acts: DirectActivities, calls: ExtractCall[]): DirectActivities {
   return {
     ...acts,
-    async extractShard(input) {
+    async extractShards(input) {
+      // The experiment's runs leave the fan-out unset: one shard per call, so that each is timed on its own.
+      const [source] = input.sources;
+      if (!source || input.sources.length > 1) throw new Error(`timed extraction expects one shard per call, got ${input.sources.length}`);
       const start = process.hrtime.bigint();
-      const result = await acts.extractShard(input);
-      const ingested = input.source.stage === 'ingest';
-      const heldOut = ingested && !input.source.name.startsWith('train');
-      calls.push({ heldOut, labelled: ingested && !heldOut, images: input.source.count, seconds: secondsSince(start), outcome: result.outcome });
+      const result = await acts.extractShards(input);
+      const ingested = source.stage === 'ingest';
+      const heldOut = ingested && !source.name.startsWith('train');
+      calls.push({ heldOut, labelled: ingested && !heldOut, images: source.count, seconds: secondsSince(start), outcome: result.outcome });
       return result;
     },
   };

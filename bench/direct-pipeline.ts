@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { ActivityDeps } from '../activities/activity-context';
 import { stageEnv } from '../activities/activity-context';
 import { createStageActivities } from '../activities/stage-activities';
-import type { Evaluation, ModelRef, RunContext, StageName, StageReport, StageResult } from '../activities/contracts';
+import type { Evaluation, FanOut, ModelRef, RunContext, StageName, StageReport, StageResult } from '../activities/contracts';
 import type { PipelineSpec } from '../pipelines/schema';
 import { modelSpecHash, specHash } from '../pipelines/spec-hash';
 import { DataError } from '../lib/errors';
@@ -20,6 +20,8 @@ export interface DirectStage {
   /** Wall time of the stage's calls, in order. */
   readonly seconds: number;
   readonly calls: number;
+  /** Shards the stage's calls covered (a shard stage's groups), else its calls. */
+  readonly shards: number;
   readonly outcomes: string[];
 }
 
@@ -35,6 +37,8 @@ export interface DirectRunResult {
 export interface DirectRunOptions {
   readonly noCache?: boolean;
   readonly shardSize?: number;
+  /** Activities per shard stage, as `graft run` would give the run [one per shard]. */
+  readonly fanOut?: FanOut;
   /** Skip publishing (the accuracy experiment has nothing to publish). */
   readonly publish?: boolean;
 }
@@ -48,7 +52,7 @@ export function directActivities(deps: ActivityDeps) {
 
 /**
  * Runs `spec` through the workflow's own stage plan (workflows/stage-plan.ts),
- * calling the activities in this process, shards one after another as on a
+ * calling the activities in this process, one after another as on a
  * one-slot worker, and timing each stage.
  */
 export async function runPipelineDirect(acts: DirectActivities, spec: PipelineSpec, options: DirectRunOptions = {}): Promise<DirectRunResult> {
@@ -57,20 +61,22 @@ export async function runPipelineDirect(acts: DirectActivities, spec: PipelineSp
   const ctx: RunContext = { runId, pipeline: spec.name, specHash: specHash(spec), modelSpecHash: modelSpecHash(spec), noCache: options.noCache ?? !spec.cache, heartbeatSeconds: 60 };
   const stages: DirectStage[] = [];
   const reports: StageReport[] = [];
-  const result = await runStagePlan({ spec, ctx, cpu: acts, gpu: acts, ...(options.shardSize ? { shardSize: options.shardSize } : {}), publish: options.publish ?? true }, {
-    async stage<R extends StageResult>(name: StageName, calls: (() => Promise<R>)[]): Promise<R[]> {
+  const layout = { ...(options.shardSize ? { shardSize: options.shardSize } : {}), ...(options.fanOut ? { fanOut: options.fanOut } : {}) };
+  const result = await runStagePlan({ spec, ctx, cpu: acts, gpu: acts, ...layout, publish: options.publish ?? true }, {
+    async stage<R extends StageResult>(name: StageName, calls: (() => Promise<R>)[], shardCounts?: readonly number[]): Promise<R[]> {
       const start = process.hrtime.bigint();
       const results: R[] = [];
       for (const call of calls) results.push(await call());
-      stages.push({ stage: name, seconds: secondsSince(start), calls: calls.length, outcomes: results.map((r) => r.outcome) });
+      const shards = shardCounts?.reduce((a, b) => a + b, 0) ?? calls.length;
+      stages.push({ stage: name, seconds: secondsSince(start), calls: calls.length, shards, outcomes: results.map((r) => r.outcome) });
       const outcome = results.some((r) => r.outcome === 'computed') ? 'computed' : 'cached';
-      reports.push({ stage: name, outcome, seconds: results.reduce((sum, r) => sum + r.seconds, 0), shards: calls.length });
+      reports.push({ stage: name, outcome, seconds: results.reduce((sum, r) => sum + r.seconds, 0), shards });
       return results;
     },
     async publish(call) {
       const start = process.hrtime.bigint();
       const published = await call();
-      stages.push({ stage: 'publish', seconds: secondsSince(start), calls: 1, outcomes: [published.outcome] });
+      stages.push({ stage: 'publish', seconds: secondsSince(start), calls: 1, shards: 1, outcomes: [published.outcome] });
       return published;
     },
     fail(_type, message) {

@@ -105,7 +105,7 @@ async function measure(shardSize: number): Promise<HistoryMeasurement> {
       const scheduled = event.activityTaskScheduledEventAttributes;
       if (scheduled) {
         activities += 1;
-        if (scheduled.activityType?.name === 'extractShard') extractShards += 1;
+        if (scheduled.activityType?.name === 'extractShards') extractShards += 1;
       }
       largest = Math.max(largest, payloadBytes(scheduled?.input), payloadBytes(event.activityTaskCompletedEventAttributes?.result),
         payloadBytes(event.workflowExecutionStartedEventAttributes?.input), payloadBytes(event.workflowExecutionCompletedEventAttributes?.result));

@@ -5,6 +5,8 @@
  * pipeline and one of over 30 s of work; repetitions interleave the sizes and
  * alternate which side goes first, so drift in machine load hits both sides.
  */
+import type { FanOut } from '../activities/contracts';
+import { workersServing } from '../runtime/fan-out';
 import { startRun } from '../runtime/runs';
 import type { BenchPipelineSize } from './bench-pipeline';
 import { benchPipeline, benchShardSize } from './bench-pipeline';
@@ -26,6 +28,8 @@ export interface PipelineOverhead {
   readonly size: BenchPipelineSize;
   readonly images: number;
   readonly shards: number;
+  /** Activities per shard stage on both sides: what `graft run` gives a run on this stack's workers (absent: one per shard, before session 7). */
+  readonly fanOut?: FanOut;
   /** Activities one Temporal run executes. */
   readonly activities: number;
   readonly directSeconds: number[];
@@ -78,15 +82,17 @@ export async function benchOrchestration(options: BenchOptions = {}): Promise<Or
   try {
     const acts = directActivities({ store: stack.store });
     const serverCpu = await temporalServerCpu();
+    // As `graft run` would: one activity per shard stage for each worker polling the queues (here the bench's one).
+    const fanOut = await workersServing(stack.client, stack.queues);
     const runs = new Map(sizes.map((size) => [size, {
       direct: [] as number[], temporal: [] as number[], idle: [] as number[], stages: [] as StageOverhead[], shards: 0, activities: 0,
       serverCpu: { direct: [] as (number | null)[], temporal: [] as (number | null)[] },
     }]));
     // Warm both sides (kernels, the base's weights file, the worker's sticky cache) before timing.
-    if (!quick) await onePair(stack, acts, 'quick', true, serverCpu);
+    if (!quick) await onePair(stack, acts, 'quick', true, serverCpu, fanOut);
     for (let r = 0; r < reps; r++) {
       for (const size of sizes) {
-        const pair = await onePair(stack, acts, size, r % 2 === 0, serverCpu);
+        const pair = await onePair(stack, acts, size, r % 2 === 0, serverCpu, fanOut);
         const into = runs.get(size)!;
         into.direct.push(pair.direct);
         into.temporal.push(pair.temporal);
@@ -104,7 +110,7 @@ export async function benchOrchestration(options: BenchOptions = {}): Promise<Or
       const temporalMedian = median(temporal);
       const pairedFractions = direct.map((d, i) => (temporal[i]! - d) / temporal[i]!);
       return {
-        size, images: benchPipeline('x', stack.queues, size).dataset.limitPerClass! * 10, shards, activities,
+        size, images: benchPipeline('x', stack.queues, size).dataset.limitPerClass! * 10, shards, ...(fanOut ? { fanOut } : {}), activities,
         directSeconds: direct, temporalSeconds: temporal, directMedianSeconds: directMedian, temporalMedianSeconds: temporalMedian,
         overheadSeconds: temporalMedian - directMedian, overheadFraction: median(pairedFractions), pairedFractions,
         mediansFraction: (temporalMedian - directMedian) / temporalMedian,
@@ -139,6 +145,7 @@ interface Pair {
 /** One direct run and one Temporal run of the `size` pipeline, back to back, in the order asked. */
 async function onePair(
   stack: BenchStack, acts: ReturnType<typeof directActivities>, size: BenchPipelineSize, directFirst: boolean, serverCpu: () => number | undefined,
+  fanOut: FanOut | undefined,
 ): Promise<Pair> {
   const spec = benchPipeline(`bench-orchestration-${size}`, stack.queues, size);
   const shardSize = benchShardSize(size);
@@ -150,9 +157,10 @@ async function onePair(
     cpu[side] = before === undefined || after === undefined ? null : after - before;
     return value;
   };
-  const runDirect = () => metered('direct', () => runPipelineDirect(acts, spec, { noCache: true, shardSize }));
+  const layout = { noCache: true, shardSize, ...(fanOut ? { fanOut } : {}) };
+  const runDirect = () => metered('direct', () => runPipelineDirect(acts, spec, layout));
   const runTemporal = () => metered('temporal', () => timed(async () => {
-    const handle = await startRun(stack.client, spec, { noCache: true, shardSize });
+    const handle = await startRun(stack.client, spec, layout);
     await handle.result();
     return handle;
   }));
@@ -174,7 +182,7 @@ async function onePair(
   });
   return {
     direct: d.seconds, temporal: t.seconds, idle, stages, serverCpu: cpu,
-    shards: d.stages.find((s) => s.stage === 'extract')?.calls ?? 0,
+    shards: d.stages.find((s) => s.stage === 'extract')?.shards ?? 0,
     activities: inTemporal.reduce((sum, s) => sum + s.activities, 0),
   };
 }

@@ -11,7 +11,7 @@
 import * as fs from 'node:fs';
 import type { QueueNames } from '../runtime/queues';
 import { definePipeline } from '../pipelines/define';
-import type { BaseResult, ExtractResult, IngestResult, RunContext, ShardRef, TrainResult } from '../activities/contracts';
+import type { BaseResult, IngestResult, RunContext, ShardRef, TrainResult } from '../activities/contracts';
 import { modelSpecHash, specHash } from '../pipelines/spec-hash';
 import { directActivities } from './direct-pipeline';
 import { openBenchStore } from './stack';
@@ -73,20 +73,13 @@ async function main(): Promise<void> {
   } else if (stage === 'augment') {
     const ingested = need(state.ingested, 'ingest result');
     const numClasses = ingested.classNames.length;
-    state.augmented = [];
-    for (const [shardIndex, source] of ingested.shards.train.entries()) {
-      const out = await acts.augmentShard({ ctx, augment: spec.augment, source, shardIndex, numClasses });
-      if (out.shard) state.augmented.push(out.shard);
-    }
+    // One activity over every shard, as on a single worker: the shards stream one after another.
+    state.augmented = (await acts.augmentShards({ ctx, augment: spec.augment, sources: ingested.shards.train, numClasses })).shards;
     samples = count(state.augmented);
   } else if (stage === 'extract') {
     const ingested = need(state.ingested, 'ingest result');
     const base = await acts.prepareBase({ ctx, base: spec.base });
-    const extract = async (shards: readonly ShardRef[]): Promise<ShardRef[]> => {
-      const out: ExtractResult[] = [];
-      for (const source of shards) out.push(await acts.extractShard({ ctx, base: base.model, source }));
-      return out.map((r) => r.shard);
-    };
+    const extract = async (sources: ShardRef[]): Promise<ShardRef[]> => (await acts.extractShards({ ctx, base: base.model, sources })).shards;
     // Every image goes through extraction, as in a pipeline run: train, augmented and test shards.
     state.base = base;
     state.features = { train: await extract([...ingested.shards.train, ...need(state.augmented, 'augment result')]), test: await extract(ingested.shards.test) };

@@ -62,7 +62,7 @@ export async function openBenchStack(label: string): Promise<BenchStack> {
 }
 
 const STAGE_OF_ACTIVITY: Record<string, StageName> = {
-  ingest: 'ingest', augmentShard: 'augment', prepareBase: 'base', extractShard: 'extract', trainHead: 'train-head',
+  ingest: 'ingest', augmentShards: 'augment', prepareBase: 'base', extractShards: 'extract', trainHead: 'train-head',
   evaluate: 'evaluate', publish: 'publish',
 };
 

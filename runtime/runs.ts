@@ -14,6 +14,7 @@ import { pipelineWorkflow } from '../workflows/pipeline-workflow';
 import type { PipelineRunResult, RunProgress } from '../workflows/progress';
 import { progressQuery } from '../workflows/progress';
 import type { ActivityProgress } from '../activities/activity-context';
+import type { FanOut } from '../activities/contracts';
 import { DataError } from '../lib/errors';
 
 export interface StartRunOptions {
@@ -21,6 +22,8 @@ export interface StartRunOptions {
   readonly onlyIfDataChanged?: boolean;
   readonly heartbeatSeconds?: number;
   readonly shardSize?: number;
+  /** Activities per shard stage, per queue (`workersServing`); absent: one per shard. */
+  readonly fanOut?: FanOut;
   /** Defaults to `<pipeline>-<UTC timestamp>-<random>`. */
   readonly runId?: string;
 }
@@ -37,6 +40,7 @@ export function runInput(spec: PipelineSpec, options: StartRunOptions = {}): Pip
     specHash: specHash(spec),
     modelSpecHash: modelSpecHash(spec),
     ...(options.shardSize ? { shardSize: options.shardSize } : {}),
+    ...(options.fanOut ? { fanOut: options.fanOut } : {}),
     ...(options.noCache ? { noCache: true } : {}),
     ...(options.onlyIfDataChanged ? { onlyIfDataChanged: true } : {}),
     ...(options.heartbeatSeconds ? { heartbeatSeconds: options.heartbeatSeconds } : {}),

@@ -1,11 +1,12 @@
 import { ActivityFailure, ApplicationFailure, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { ActivityOptions } from '@temporalio/workflow';
 import type { GraftActivities } from '../activities';
-import type { RunContext, StageName, StageReport, StageResult } from '../activities/contracts';
+import type { FanOut, RunContext, StageName, StageOutcome, StageReport, StageResult } from '../activities/contracts';
 import type { PipelineSpec } from '../pipelines/schema';
 // Errors a retry cannot fix, from Graft's one error table: the activity says so, and the policy agrees.
 import { NON_RETRYABLE_ERROR_TYPES } from '../lib/errors';
 import { retrainGate } from '../lib/stages/champion';
+import { combinedOutcome } from '../lib/stages/outcomes';
 import type { PipelineRunResult, RunProgress, StageProgress } from './progress';
 import { progressQuery } from './progress';
 import { runStagePlan } from './stage-plan';
@@ -25,8 +26,14 @@ export interface PipelineRunInput {
   readonly onlyIfDataChanged?: boolean;
   /** Seconds without a heartbeat before a long activity is retried elsewhere [60]. */
   readonly heartbeatSeconds?: number;
-  /** Images per shard: the unit of fan-out and of memory [`defaultShardSize` of the dataset]. */
+  /** Images per shard: the unit of caching and of memory [`defaultShardSize` of the dataset]. */
   readonly shardSize?: number;
+  /**
+   * Activities per shard stage, per queue: the workers serving it when the
+   * run started (`graft run` counts them). Absent: one activity per shard,
+   * which suits any number of workers (scheduled runs; runs started before it existed).
+   */
+  readonly fanOut?: FanOut;
 }
 
 
@@ -40,7 +47,7 @@ function activities(taskQueue: string, options: Partial<ActivityOptions>) {
 }
 
 /**
- * The durable pipeline: ingest → augment (per shard) → extract (per shard) →
+ * The durable pipeline: ingest → augment (per group of shards) → extract (per group) →
  * train head → fine-tune (optional) → evaluate → publish. `mode: retrain`
  * trains the whole network on images instead of extract + head. Every stage
  * is content-addressed: a re-run or a resumed run takes finished stages from
@@ -80,16 +87,18 @@ export async function pipelineWorkflow(input: PipelineRunInput): Promise<Pipelin
   async function runStages(ctx: RunContext): Promise<PipelineRunResult> {
     const reports: StageReport[] = [];
     // One activity looks the whole plan up in the cache; the stages it found run no activity of their own.
-    const cached = ctx.noCache ? undefined : await cpu.lookupPlan({ ctx, spec, ...(input.shardSize ? { shardSize: input.shardSize } : {}), publish: true });
+    const layout = { ...(input.shardSize ? { shardSize: input.shardSize } : {}), ...(input.fanOut ? { fanOut: input.fanOut } : {}) };
+    const cached = ctx.noCache ? undefined : await cpu.lookupPlan({ ctx, spec, ...layout, publish: true });
 
-    /** Runs the activities of one stage (one per shard), keeping progress and the stage report. */
-    async function stage<R extends StageResult>(name: StageName, calls: (() => Promise<R>)[]): Promise<R[]> {
-      const state: StageProgress = { status: 'running', done: 0, total: calls.length, seconds: 0 };
+    /** Runs the activities of one stage (one per group of shards, or one), keeping progress in shards and the stage report. */
+    async function stage<R extends StageResult>(name: StageName, calls: (() => Promise<R>)[], shards?: readonly number[]): Promise<R[]> {
+      const shardsOf = (i: number) => shards?.[i] ?? 1;
+      const state: StageProgress = { status: 'running', done: 0, total: calls.reduce((n, _call, i) => n + shardsOf(i), 0), seconds: 0 };
       progress.stages[name] = state;
       try {
-        const running = calls.map(async (call) => {
+        const running = calls.map(async (call, i) => {
           const result = await call();
-          state.done += 1;
+          state.done += shardsOf(i);
           return result;
         });
         const results = await Promise.all(running).catch(async (err: unknown) => {
@@ -97,11 +106,12 @@ export async function pipelineWorkflow(input: PipelineRunInput): Promise<Pipelin
           if (lostCacheEntryMessage(err) !== undefined) await Promise.allSettled(running);
           throw err;
         });
-        const outcomes = new Set(results.map((r) => r.outcome));
-        state.status = outcomes.has('resumed') ? 'resumed' : outcomes.has('computed') ? 'computed' : outcomes.has('cached') ? 'cached' : 'skipped';
+        // A shard stage's results say each shard's outcome; other stages have one.
+        const outcomes = results.flatMap((r: StageResult & { readonly outcomes?: readonly StageOutcome[] }) => r.outcomes ?? [r.outcome]);
+        state.status = combinedOutcome(outcomes);
         state.seconds = results.reduce((sum, r) => sum + r.seconds, 0);
-        if (outcomes.size > 1) state.note = `${results.filter((r) => r.outcome === 'cached').length}/${results.length} cached`;
-        reports.push({ stage: name, outcome: state.status, seconds: state.seconds, shards: calls.length });
+        if (new Set(outcomes).size > 1) state.note = `${outcomes.filter((o) => o === 'cached').length}/${outcomes.length} cached`;
+        reports.push({ stage: name, outcome: state.status, seconds: state.seconds, shards: state.total });
         return results;
       } catch (err) {
         state.status = 'failed';
@@ -110,7 +120,7 @@ export async function pipelineWorkflow(input: PipelineRunInput): Promise<Pipelin
       }
     }
 
-    const result = await runStagePlan({ spec, ctx, cpu, gpu, shardSize: input.shardSize, ...(cached ? { cached } : {}) }, {
+    const result = await runStagePlan({ spec, ctx, cpu, gpu, ...layout, ...(cached ? { cached } : {}) }, {
       stage,
       async publish(call) {
         const state: StageProgress = { status: 'running', done: 0, total: 1, seconds: 0 };

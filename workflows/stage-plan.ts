@@ -7,7 +7,7 @@
  * the workflow sandbox can run it.
  */
 import type {
-  BaseWeightsRef, EpochMetrics, Evaluation, ModelRef, PlanActivities, PlanExecutor, PlanLookup, PublishInput, PublishResult, RunContext,
+  BaseWeightsRef, EpochMetrics, Evaluation, FanOut, ModelRef, PlanActivities, PlanExecutor, PlanLookup, PublishInput, PublishResult, RunContext,
   ShardRef, SkippedImages, StageName, StageResult,
 } from '../activities/contracts';
 import type { PipelineSpec } from '../pipelines/schema';
@@ -23,6 +23,22 @@ export function defaultShardSize(dataset: Pick<PipelineSpec['dataset'], 'imageSi
   return Math.max(64, Math.min(2048, Math.floor((2048 * 784) / pixels)));
 }
 
+/**
+ * Splits a shard stage's shards into at most `groups` contiguous groups of
+ * near-equal size, in order (the larger groups first): one activity each.
+ */
+export function groupShards<T>(shards: readonly T[], groups: number): T[][] {
+  const count = Math.max(1, Math.min(shards.length, Math.floor(groups)));
+  const out: T[][] = [];
+  let start = 0;
+  for (let g = 0; g < count && start < shards.length; g++) {
+    const size = Math.ceil((shards.length - start) / (count - g));
+    out.push(shards.slice(start, start + size));
+    start += size;
+  }
+  return out;
+}
+
 /** Skipped images named in a run's progress, result and report; the count covers them all. */
 export const SKIPPED_IMAGES_SHOWN = 5;
 
@@ -35,6 +51,8 @@ export interface StagePlanInput {
   readonly cpu: PlanActivities;
   readonly gpu: PlanActivities;
   readonly shardSize?: number;
+  /** Activities per shard stage, per queue [one per shard]. */
+  readonly fanOut?: FanOut;
   /** Whether to publish the trained model [true]. */
   readonly publish?: boolean;
   /**
@@ -59,7 +77,7 @@ export interface StagePlanResult {
 }
 
 /**
- * ingest → augment (per shard) → base → extract (per shard) → train-head →
+ * ingest → augment (per group of shards) → base → extract (per group) → train-head →
  * fine-tune (optional) → evaluate → publish; `mode: retrain` trains the whole
  * network on images instead of base + extract + head.
  */
@@ -78,9 +96,13 @@ export async function runStagePlan(input: StagePlanInput, executor: PlanExecutor
   const skipReason = await run.afterIngest?.(ingested!);
   if (skipReason !== undefined) return { status: 'skipped', reason: skipReason, fingerprint: ingested!.fingerprint, evaluations: [], histories: [], ...skipped };
 
-  const augmented = await run.stage('augment', ingested!.shards.train.map((source, shardIndex) =>
-    () => cpu.augmentShard({ ctx, augment: spec.augment, source, shardIndex, numClasses })));
-  const trainShards: ShardRef[] = [...ingested!.shards.train, ...augmented.flatMap((result) => (result.shard ? [result.shard] : []))];
+  // Shard stages: one activity per group of shards, a group per worker of the queue (per shard when the run does not say).
+  const groups = (shards: ShardRef[], queue: keyof FanOut) => groupShards(shards, input.fanOut?.[queue] ?? shards.length);
+  const sizes = (grouped: ShardRef[][]) => grouped.map((group) => group.length);
+  const augmentGroups = groups(ingested!.shards.train, 'cpu');
+  const augmented = await run.stage('augment', augmentGroups.map((sources) =>
+    () => cpu.augmentShards({ ctx, augment: spec.augment, sources, numClasses })), sizes(augmentGroups));
+  const trainShards: ShardRef[] = [...ingested!.shards.train, ...augmented.flatMap((result) => result.shards)];
   const { validation, test } = ingested!.shards;
   const classNames = ingested!.classNames;
   const tta = spec.evaluate.tta;
@@ -103,9 +125,11 @@ export async function runStagePlan(input: StagePlanInput, executor: PlanExecutor
   } else {
     const [base] = await run.stage('base', [() => gpu.prepareBase({ ctx, base: spec.base })]);
     baseWeights = base!.weights ?? null;
-    const extract = (shards: ShardRef[]) => shards.map((source) => () => gpu.extractShard({ ctx, base: base!.model, source }));
-    const extracted = await run.stage('extract', [...extract(trainShards), ...extract(validation), ...extract(test)]);
-    const features = extracted.map((r) => r.shard);
+    // Features come back one shard per source, in order: train, then validation, then test.
+    const extractGroups = groups([...trainShards, ...validation, ...test], 'gpu');
+    const extracted = await run.stage('extract', extractGroups.map((sources) =>
+      () => gpu.extractShards({ ctx, base: base!.model, sources })), sizes(extractGroups));
+    const features = extracted.flatMap((r) => r.shards);
     const trainFeatures = features.slice(0, trainShards.length);
     const validationFeatures = features.slice(trainShards.length, trainShards.length + validation.length);
     const testFeatures = features.slice(trainShards.length + validation.length);
@@ -155,7 +179,7 @@ export function withCachedResults(run: PlanExecutor, lookup: PlanLookup): PlanEx
   let publishHit = lookup.published;
   return {
     ...run,
-    stage<R extends StageResult>(name: StageName, calls: (() => Promise<R>)[]): Promise<R[]> {
+    stage<R extends StageResult>(name: StageName, calls: (() => Promise<R>)[], shards?: readonly number[]): Promise<R[]> {
       const hit = pending[0]?.stage === name && pending[0].results.length === calls.length ? pending.shift() : undefined;
       if (!hit) {
         pending.length = 0;
@@ -164,7 +188,7 @@ export function withCachedResults(run: PlanExecutor, lookup: PlanLookup): PlanEx
       return run.stage(name, calls.map((call, i) => {
         const result = hit?.results[i];
         return result ? () => Promise.resolve(result as R) : call;
-      }));
+      }), shards);
     },
     publish(call) {
       const hit = pending.length === 0 ? publishHit : undefined;

@@ -19,19 +19,19 @@ test('a run survives losing one of its two workers mid-extraction', async () => 
     // Kill once the doomed worker has finished an extract shard (Temporal writes
     // the Started event when an attempt ends), so that it holds its next one.
     await waitFor('an extract shard done by the doomed worker', async () =>
-      (await startedActivities(stack.client, handle.workflowId)).some((a) => a.type === 'extractShard' && a.worker === doomed.identity));
+      (await startedActivities(stack.client, handle.workflowId)).some((a) => a.type === 'extractShards' && a.worker === doomed.identity));
     doomed.child.kill('SIGKILL');
     await exited(doomed.child);
     const result = await handle.result();
 
     const events = (await stack.client.workflow.getHandle(handle.workflowId).fetchHistory()).events ?? [];
-    const scheduledExtracts = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'extractShard').map((e) => String(e.eventId));
+    const scheduledExtracts = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'extractShards').map((e) => String(e.eventId));
     const completions = events.flatMap((e) => (e.activityTaskCompletedEventAttributes ? [String(e.activityTaskCompletedEventAttributes.scheduledEventId)] : []));
     const completedOnce = scheduledExtracts.filter((id) => completions.filter((c) => c === id).length === 1).length;
     // A Started event is written once per activity, with the attempt that finished it.
     const retried = events.filter((e) => scheduledExtracts.includes(String(e.activityTaskStartedEventAttributes?.scheduledEventId)) && (e.activityTaskStartedEventAttributes?.attempt ?? 1) > 1).length;
     const started = await startedActivities(stack.client, handle.workflowId);
-    const bySurvivor = started.filter((a) => a.worker === survivor.identity && a.type === 'extractShard').length;
+    const bySurvivor = started.filter((a) => a.worker === survivor.identity && a.type === 'extractShards').length;
     recordFault({
       id: 'kill-one-of-two-workers', group: 'process', fault: 'one of two workers SIGKILLed during extraction, not restarted',
       survived: result.status === 'completed', redone: `${retried} of ${scheduledExtracts.length} shards`,

@@ -128,13 +128,13 @@ test('a worker killed during augment, extract and train-head, restarted each tim
 
 describe('work lost to each kill', () => {
   test('augment: the kill landed mid-stage and at most one shard was computed twice', () => {
-    const augment = retries(killed.attempts, 'augmentShard');
+    const augment = retries(killed.attempts, 'augmentShards');
     expect(killed.augmentAtKill).toBeLessThan(augment.total);
     expect(augment.recomputed).toBeLessThanOrEqual(1);
   });
 
   test('extract: the kill landed mid-stage and at most one shard was computed twice', () => {
-    const extract = retries(killed.attempts, 'extractShard');
+    const extract = retries(killed.attempts, 'extractShards');
     expect(killed.extractAtKill).toBeLessThan(extract.total);
     expect(extract.recomputed).toBeLessThanOrEqual(1);
   });
@@ -153,7 +153,7 @@ function record(run: KillRun, workflowId: string): void {
   const survived = run.result.status === 'completed';
   const common = `final test accuracy ${pct(accuracyOf(run.result))} vs ${pct(accuracyOf(baseline))} undisturbed (run ${workflowId})`;
   const lost = run.unverified.length;
-  for (const [type, stage, id] of [['augmentShard', 'augment', 'kill-during-augment'], ['extractShard', 'extract', 'kill-during-extract']] as const) {
+  for (const [type, stage, id] of [['augmentShards', 'augment', 'kill-during-augment'], ['extractShards', 'extract', 'kill-during-extract']] as const) {
     const r = retries(run.attempts, type);
     const atKill = stage === 'augment' ? run.augmentAtKill : run.extractAtKill;
     recordFault({

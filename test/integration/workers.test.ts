@@ -37,7 +37,7 @@ describe('workers that share only Temporal and the store', () => {
     const result = await handle.result();
     expect(result.status).toBe('completed');
     const started = await startedActivities(stack.client, handle.workflowId);
-    const extracts = started.filter((a) => a.type === 'extractShard');
+    const extracts = started.filter((a) => a.type === 'extractShards');
     expect(extracts.length).toBeGreaterThanOrEqual(8);
     const ids = workers.map((w) => w.identity);
     for (const id of ids) expect(extracts.filter((a) => a.worker === id).length).toBeGreaterThan(0);
@@ -56,7 +56,7 @@ describe('workers that share only Temporal and the store', () => {
     const started = await startedActivities(stack.client, handle.workflowId);
     const heavy = started.filter((a) => a.queue === stack.queues.gpu);
     const light = started.filter((a) => a.queue === stack.queues.cpu);
-    expect(heavy.map((a) => a.type)).toEqual(expect.arrayContaining(['extractShard', 'trainHead']));
+    expect(heavy.map((a) => a.type)).toEqual(expect.arrayContaining(['extractShards', 'trainHead']));
     expect(light.map((a) => a.type)).toEqual(expect.arrayContaining(['ingest']));
     expect(heavy.every((a) => a.worker === gpu.identity)).toBe(true);
     expect(light.every((a) => a.worker === cpu.identity)).toBe(true);

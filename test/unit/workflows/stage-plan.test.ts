@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { EvaluateInput, Evaluation, PublishInput, SkippedImages, StageName, StageResult } from '../../../activities/contracts';
+import type { EvaluateInput, Evaluation, PublishInput, SkippedImages, StageName, StageResult, TrainHeadInput } from '../../../activities/contracts';
 import { definePipeline } from '../../../pipelines/define';
 import type { PipelineInput } from '../../../pipelines/schema';
-import { runStagePlan, type PlanActivities, type PlanExecutor } from '../../../workflows/stage-plan';
+import { groupShards, runStagePlan, type PlanActivities, type PlanExecutor } from '../../../workflows/stage-plan';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const evaluation: Evaluation = { testAccuracy: 0.9, perClassAccuracy: [], confusion: [], count: 4 };
@@ -19,9 +19,15 @@ function fakeActivities(calls: string[]): PlanActivities {
       ...done, fingerprint: 'fp', classNames: ['a', 'b'], imageShape: [8, 8, 1] as [number, number, number], skipped: [],
       shards: { train: [shard('ingest', 'train-0'), shard('ingest', 'train-1')], validation: [shard('ingest', 'validation-0')], test: [shard('ingest', 'test-0')] },
     }),
-    augmentShard: called('augment', { ...done, shard: shard('augment', 'aug') }),
+    augmentShards: async ({ sources }) => {
+      calls.push('augment');
+      return { ...done, shards: sources.map((s) => shard('augment', `aug-${s.name}`)), outcomes: sources.map(() => done.outcome) };
+    },
     prepareBase: called('base', { ...done, model: { stage: 'base', key: 'b' }, fingerprint: 'bf', featureShape: [4], weights: null }),
-    extractShard: called('extract', { ...done, shard: shard('extract', 'features') }),
+    extractShards: async ({ sources }) => {
+      calls.push('extract');
+      return { ...done, shards: sources.map((s) => shard('extract', `features-${s.name}`)), outcomes: sources.map(() => done.outcome) };
+    },
     trainHead: called('train-head', { ...done, model, history: [] }),
     trainImages: called('train-images', { ...done, model: { stage: 'fine-tune', key: 'f' }, history: [] }),
     evaluate: called('evaluate', { ...done, evaluation }),
@@ -29,10 +35,11 @@ function fakeActivities(calls: string[]): PlanActivities {
   };
 }
 
-function executor(stages: [StageName, number][]): PlanExecutor {
+function executor(stages: [StageName, number][], shardCounts: [StageName, readonly number[] | undefined][] = []): PlanExecutor {
   return {
-    async stage<R extends StageResult>(name: StageName, calls: (() => Promise<R>)[]): Promise<R[]> {
+    async stage<R extends StageResult>(name: StageName, calls: (() => Promise<R>)[], shards?: readonly number[]): Promise<R[]> {
       stages.push([name, calls.length]);
+      shardCounts.push([name, shards]);
       const results: R[] = [];
       for (const call of calls) results.push(await call());
       return results;
@@ -57,6 +64,21 @@ describe('the stage plan', () => {
     expect(stages).toEqual([['ingest', 1], ['augment', 2], ['base', 1], ['extract', 6], ['train-head', 1], ['fine-tune', 1], ['evaluate', 2]]);
     expect(calls[calls.length - 1]).toBe('publish');
     expect(result.evaluations.map((e) => e.model)).toEqual(['transfer', 'fine-tune']);
+  });
+
+  it('with a fan-out, runs each shard stage as one activity per worker of its queue, over contiguous groups, keeping the shards\' order', async () => {
+    const stages: [StageName, number][] = [];
+    const shardCounts: [StageName, readonly number[] | undefined][] = [];
+    const acts = fakeActivities([]);
+    const trained: TrainHeadInput[] = [];
+    const trainHead = acts.trainHead;
+    acts.trainHead = async (input) => { trained.push(input); return trainHead(input); };
+    const ctx = { runId: 'r', pipeline: 'plan', specHash: 'h', modelSpecHash: 'm', noCache: false, heartbeatSeconds: 60 };
+    await runStagePlan({ spec: spec({}), ctx, cpu: acts, gpu: acts, fanOut: { cpu: 1, gpu: 2 }, publish: false }, executor(stages, shardCounts), () => []);
+    expect(stages).toEqual([['ingest', 1], ['augment', 1], ['base', 1], ['extract', 2], ['train-head', 1], ['evaluate', 1]]);
+    expect(shardCounts.filter(([, counts]) => counts)).toEqual([['augment', [2]], ['extract', [3, 3]]]);
+    expect(trained[0]!.train.map((s) => s.name)).toEqual(['features-train-0', 'features-train-1', 'features-aug-train-0', 'features-aug-train-1']);
+    expect(trained[0]!.validation.map((s) => s.name)).toEqual(['features-validation-0']);
   });
 
   it('passes evaluate.tta to every evaluation; on features with the test images and the base to mirror them through', async () => {
@@ -168,8 +190,24 @@ describe('the stage plan', () => {
     for (const file of ['workflows/pipeline-workflow.ts', 'bench/direct-pipeline.ts']) {
       const source = readFileSync(path.join(ROOT, file), 'utf8');
       expect({ file, callsPlan: source.includes('runStagePlan(') }).toEqual({ file, callsPlan: true });
-      const stageCalls = source.match(/\.(ingest|augmentShard|prepareBase|extractShard|trainHead|trainImages|evaluate|publish)\(\{/g) ?? [];
+      const stageCalls = source.match(/\.(ingest|augmentShards|prepareBase|extractShards|trainHead|trainImages|evaluate|publish)\(\{/g) ?? [];
       expect({ file, stageCalls }).toEqual({ file, stageCalls: [] });
     }
+  });
+});
+
+describe('groupShards', () => {
+  it('splits into at most the asked number of contiguous groups, sizes differing by at most one, larger first', () => {
+    const shards = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+    expect(groupShards(shards, 3)).toEqual([['a', 'b', 'c'], ['d', 'e'], ['f', 'g']]);
+    expect(groupShards(shards, 1)).toEqual([shards]);
+    expect(groupShards(shards, 7)).toEqual(shards.map((s) => [s]));
+  });
+
+  it('never makes an empty group: more groups than shards give one each, and none or fewer than one group give one', () => {
+    expect(groupShards(['a', 'b'], 5)).toEqual([['a'], ['b']]);
+    expect(groupShards(['a', 'b'], 0)).toEqual([['a', 'b']]);
+    expect(groupShards(['a', 'b'], 1.7)).toEqual([['a', 'b']]);
+    expect(groupShards([], 4)).toEqual([]);
   });
 });
