@@ -26,7 +26,12 @@ function stageLine(name: StageName, state: StageProgress, snapshot: RunSnapshot)
     const within = beat.batches ? (beat.batch ?? 0) / beat.batches : 0;
     return `${head} ${progressBar(beat.epoch - 1 + within, beat.epochs)} epoch ${beat.epoch}/${beat.epochs}${batch}${loss}`;
   }
-  if (state.total > 1) return `${head} ${progressBar(state.done, state.total)} ${state.done}/${state.total} shards`;
+  if (state.total > 1) {
+    // Shards committed inside groups still running count too: a single worker runs the whole stage as one activity.
+    const inGroups = snapshot.active.reduce((n, a) => n + (a.progress?.stage === name ? a.progress.shardsDone ?? 0 : 0), 0);
+    const done = Math.min(state.total, state.done + inGroups);
+    return `${head} ${progressBar(done, state.total)} ${done}/${state.total} shards`;
+  }
   if (beat?.done !== undefined && beat.total) return `${head} ${progressBar(beat.done, beat.total)} ${beat.done}/${beat.total}`;
   return head;
 }

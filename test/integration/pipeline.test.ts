@@ -17,6 +17,7 @@ import { cacheObjectPath } from '../../lib/store/cache-manifest';
 import type { MinioStore } from '../../lib/store/minio-store';
 import type { ObjectStore } from '../../lib/store/object-store';
 import { createWorkerActivities } from '../../runtime/worker-activities';
+import { workersServing } from '../../runtime/fan-out';
 import { renderRun } from '../../runtime/progress-view';
 import { temporalConfigFromEnv } from '../../runtime/temporal';
 import { createGraftWorkers } from '../../runtime/worker';
@@ -102,6 +103,28 @@ describe('transfer pipeline with fine-tuning', () => {
   test('--no-cache recomputes every stage', async () => {
     const again = await run(spec(), { noCache: true });
     expect(Object.values(outcomes(again)).every((o) => o === 'computed')).toBe(true);
+  });
+
+  test('with the fan-out graft run gives it (one worker: one activity per shard stage), shards cached one by one are reused, and recomputed in one activity each', async () => {
+    const fanOut = await workersServing(stack.client, stack.queues);
+    expect(fanOut).toEqual({ cpu: 1, gpu: 1 });
+    const scheduled = async (handle: Awaited<ReturnType<typeof startRun>>) => ((await handle.fetchHistory()).events ?? [])
+      .flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType?.name] : []));
+    // The earlier runs cached every shard on its own: grouping them differently finds them all.
+    const reused = await startRun(stack.client, spec(), { fanOut: fanOut! });
+    expect(Object.values(outcomes(await reused.result())).every((o) => o === 'cached')).toBe(true);
+    expect(await scheduled(reused)).toEqual(['lookupPlan']);
+
+    const handle = await startRun(stack.client, spec(), { fanOut: fanOut!, noCache: true });
+    const grouped = await handle.result();
+    expect(Object.values(outcomes(grouped)).every((o) => o === 'computed')).toBe(true);
+    const activities = await scheduled(handle);
+    expect(activities.filter((a) => a === 'augmentShards')).toHaveLength(1);
+    expect(activities.filter((a) => a === 'extractShards')).toHaveLength(1);
+    // The report still counts shards, the same as a run of one activity per shard.
+    const shards = (result: PipelineRunResult) => result.stages.find((s) => s.stage === 'extract')!.shards;
+    expect(shards(grouped)).toBe(shards(first));
+    expect(shards(grouped)).toBeGreaterThan(1);
   });
 
   test('a changed augment setting recomputes augment and what depends on it, nothing before', async () => {

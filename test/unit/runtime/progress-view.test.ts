@@ -33,6 +33,17 @@ test('renderRun shows each stage in pipeline order with its state and live progr
   expect(lines.some((l) => l.includes('trainHead: attempt 2 (retrying)'))).toBe(true);
 });
 
+test('renderRun counts the shards that groups still running have committed', () => {
+  const grouped: RunSnapshot = {
+    ...snapshot,
+    active: [
+      { activity: 'extractShards', attempt: 1, progress: { stage: 'extract', done: 64, total: 1024, shardsDone: 3, shards: 4 } },
+      { activity: 'extractShards', attempt: 1, progress: { stage: 'extract', shardsDone: 1, shards: 2 } },
+    ],
+  };
+  expect(renderRun(grouped)[3]).toContain('6/8 shards');
+});
+
 test('reuseSummary groups stages by how their output came to be', () => {
   expect(reuseSummary(snapshot)).toBe('cached: ingest; computed: augment');
 });
