@@ -81,6 +81,7 @@ const CLI_CASES: { id: string; what: string; args: () => string[]; names: RegExp
   { id: 'spec-wrong-extension', what: 'a spec file of an unsupported type', args: () => ['validate', write('c25.txt', VALID)], names: /unsupported pipeline file type/ },
   { id: 'usage-unknown-command', what: 'an unknown command (valdate)', args: () => ['valdate', 'x.yaml'], names: /did you mean "validate"/ },
   { id: 'usage-bad-heartbeat', what: 'run --heartbeat with a non-number', args: () => ['run', write('c27.yaml', VALID), '--heartbeat', 'soon'], names: /--heartbeat/ },
+  { id: 'usage-bad-fan-out', what: 'run --fan-out 0', args: () => ['run', write('c29.yaml', VALID), '--fan-out', '0'], names: /--fan-out/ },
   { id: 'run-invalid-spec', what: 'graft run of an invalid spec (nothing is started)', args: () => ['run', write('c28.yaml', edit('epochs: 1', 'epochs: -3'))], names: /train\.epochs/ },
 ];
 
