@@ -24,7 +24,7 @@ export function createAugmentActivity(env: StageEnv) {
     if (config.copies === 0 || augmentIsIdentity(config)) {
       return { outcome: 'skipped', key, seconds: 0 }; // nothing to make
     }
-    progress(0, source.count);
+    progress.report(0, source.count);
     const run = await runCachedStage<{ count: number }>({
       cache: env.cache, stage: 'augment', key, noCache: ctx.noCache, log: stageLog,
       compute: async (writer) => {

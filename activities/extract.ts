@@ -79,20 +79,20 @@ export function createExtractActivity(env: StageEnv) {
     const run = await runCachedStage<{ featureShape: number[] }>({
       cache: env.cache, stage: 'extract', key, noCache: ctx.noCache, log: stageLog,
       compute: async (writer) => {
-        const loading = { stage: 'extract' };
-        const model = await withHeartbeats(loading, bases.get(base));
-        const shard = await withHeartbeats(loading, readShard(env.cache, source));
+        const model = await withHeartbeats(progress.position, bases.get(base));
+        const shard = await withHeartbeats(progress.position, readShard(env.cache, source));
         const n = shard.xShape[0]!;
         const featureShape = model.outputs[0]!.shape.slice(1) as number[];
         // 8-bit pixels become [0, 1] floats one batch at a time, inside the shared loop.
         const { values: features } = await runInference(model, { data: shard.x, shape: shard.xShape }, {
           batchSize: extractionBatchSize(model),
           onBatch: async (done, total) => {
-            progress(done, total);
+            progress.report(done, total);
             await yieldToEventLoop();
           },
         });
         await writeShard(writer, 'features', { x: features, xShape: [n, ...featureShape], y: shard.y, numClasses: shard.numClasses });
+        stageLog(`extract ${source.stage}/${source.name} → ${key.slice(0, 12)}: ${n} images, features ${featureShape.join('×')}`);
         return { meta: { featureShape } };
       },
     });

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { combinedOutcome } from '../lib/stages/outcomes';
 import type { RunContext, ShardRef, ShardsResult, StageOutcome } from './contracts';
+import type { ActivityProgress } from './activity-context';
 import { attempt, heartbeat, previousAttemptProgress } from './activity-context';
 
 /** One shard's work: its cache key, how it came to be, and the shard it made (none when there was nothing to make). */
@@ -17,8 +18,17 @@ export interface ShardRun {
   readonly shard?: ShardRef;
 }
 
-/** Reports one shard's progress (items done of its total) inside the group's heartbeat. */
-export type ShardProgress = (done: number, total: number) => void;
+/**
+ * One shard's progress, always with the group's position in it: a retry
+ * reads `shardsDone` from whatever beat reached the server last, so that
+ * no beat of the group may leave it out.
+ */
+export interface ShardProgress {
+  /** The group's position, for beats with no count of their own (`withHeartbeats` while loading). */
+  readonly position: ActivityProgress;
+  /** Reports items done of the shard's total. */
+  report(done: number, total: number): void;
+}
 
 /** Computes one shard: `noCache` is the run's `--no-cache`, except for a shard an earlier attempt of this activity finished. */
 export type RunShard = (source: ShardRef, noCache: boolean, progress: ShardProgress) => Promise<ShardRun>;
@@ -30,7 +40,8 @@ export async function runShardGroup(stage: 'augment' | 'extract', ctx: RunContex
   const shards = sources.length;
   const runs: ShardRun[] = [];
   for (const [index, source] of sources.entries()) {
-    const progress: ShardProgress = (done, total) => heartbeat({ stage, done, total, shardsDone: index, shards });
+    const position = { stage, shardsDone: index, shards };
+    const progress: ShardProgress = { position, report: (done, total) => heartbeat({ ...position, done, total }) };
     runs.push(await runShard(source, ctx.noCache && index >= finishedEarlier, progress));
     heartbeat({ stage, shardsDone: index + 1, shards }, true);
   }

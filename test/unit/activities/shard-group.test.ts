@@ -3,6 +3,7 @@
 // its earlier attempt committed even under --no-cache.
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { ActivityProgress } from '../../../activities/activity-context';
+import { withHeartbeats } from '../../../activities/activity-context';
 import type { RunContext, ShardRef, ShardsResult } from '../../../activities/contracts';
 import type { RunShard } from '../../../activities/shard-group';
 import { runShardGroup } from '../../../activities/shard-group';
@@ -14,7 +15,8 @@ const sources: ShardRef[] = ['train-0', 'train-1', 'train-2'].map((name, i) => (
 function recordingShard(asked: { name: string; noCache: boolean }[]): RunShard {
   return async (source, noCache, progress) => {
     asked.push({ name: source.name, noCache });
-    progress(source.count, source.count);
+    await withHeartbeats(progress.position, Promise.resolve()); // as a shard's loading does
+    progress.report(source.count, source.count);
     return { outcome: noCache ? 'computed' : 'cached', key: `extract-${source.name}`, seconds: 1, shard: { ...source, stage: 'extract', name: `features-${source.name}` } };
   };
 }
@@ -33,13 +35,15 @@ describe('runShardGroup', () => {
     expect(alone.key).toBe('extract-train-0');
   });
 
-  it('beats after every committed shard, whatever the throttle, so that a retry knows where to pick up', async () => {
+  it('beats after every committed shard, whatever the throttle, and every beat says how many are committed', async () => {
     const env = new MockActivityEnvironment();
     const beats: ActivityProgress[] = [];
     env.on('heartbeat', (details: ActivityProgress) => beats.push(details));
     await env.run(() => runShardGroup('extract', ctx(false), sources, recordingShard([])));
-    expect(beats.filter((b) => b.done === undefined).map((b) => b.shardsDone)).toEqual([1, 2, 3]);
-    expect(beats.every((b) => b.shards === 3 && b.stage === 'extract')).toBe(true);
+    // Per shard: the loading beat, then the commit beat (the shard's own count is throttled away within the second).
+    expect(beats.filter((b) => b.done === undefined).map((b) => b.shardsDone)).toEqual([0, 1, 1, 2, 2, 3]);
+    // A retry reads whichever beat reached the server last: none may leave the position out.
+    expect(beats.every((b) => b.shards === 3 && b.stage === 'extract' && b.shardsDone !== undefined)).toBe(true);
   });
 
   it('on a retry under --no-cache, takes the shards the earlier attempt committed from the cache and recomputes the rest', async () => {
