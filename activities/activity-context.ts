@@ -61,20 +61,24 @@ function isFinal(progress: ActivityProgress): boolean {
     || (progress.total !== undefined && progress.done === progress.total);
 }
 
-/**
- * Reports progress, at most about once a second per activity; the first and
- * the final beats always go, and so does a beat that is a resume point
- * (`always`: a shard of a group just committed).
- */
-export function heartbeat(progress: ActivityProgress, always = false): void {
+/** Reports progress, at most about once a second per activity; the first and the final beats always go. */
+export function heartbeat(progress: ActivityProgress): void {
   const context = currentContext();
   if (!context) return;
   // Monotonic: a wall clock stepped back would silence the beats.
   const now = performance.now();
   const last = lastProgressBeat.get(context);
   const interval = Math.min(PROGRESS_BEAT_MS, (context.info.heartbeatTimeoutMs ?? Infinity) / 4);
-  if (last !== undefined && now - last < interval && !isFinal(progress) && !always) return;
+  if (last !== undefined && now - last < interval && !isFinal(progress)) return;
   lastProgressBeat.set(context, now);
+  context.heartbeat(progress);
+}
+
+/** Reports a point a retry can resume from (a shard of a group just committed): sent whatever the throttle. */
+export function heartbeatResumePoint(progress: ActivityProgress): void {
+  const context = currentContext();
+  if (!context) return;
+  lastProgressBeat.set(context, performance.now());
   context.heartbeat(progress);
 }
 

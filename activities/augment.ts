@@ -48,6 +48,6 @@ export function createAugmentActivity(env: StageEnv) {
   return async function augmentShards({ ctx, augment, sources, numClasses }: AugmentInput): Promise<ShardsResult> {
     // The spec's section, every field set: nothing to fill. Without the mixes, whose settings then do not key the copies.
     const config = { ...checkAugmentConfig(augment), cutmix: null, mixup: null };
-    return runShardGroup('augment', ctx, sources, (source, noCache, progress) => augmentShard({ ...ctx, noCache }, config, source, numClasses, progress));
+    return runShardGroup('augment', ctx, sources, (source, shardCtx, progress) => augmentShard(shardCtx, config, source, numClasses, progress));
   };
 }

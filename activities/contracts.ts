@@ -30,9 +30,11 @@ export interface RunContext {
 
 export interface StageResult {
   readonly outcome: StageOutcome;
-  /** The stage's content-addressed cache key. */
+  /** The stage's content-addressed cache key (a shard group's: a digest of its shards' keys, naming no entry). */
   readonly key: string;
   readonly seconds: number;
+  /** Each part's own outcome, in order, when the result is made of parts (a shard group's shards). */
+  readonly outcomes?: StageOutcome[];
 }
 
 /** One shard of images: `images.npy` (N×H×W×C uint8) and `labels.npy` (N×K float32, soft labels) in a cache entry. */
@@ -309,6 +311,20 @@ export interface PlanLookup {
   readonly published?: PublishResult;
   /** Seconds the lookup took. */
   readonly seconds: number;
+}
+
+/** What the stage plan runs on (workflows/stage-plan.ts): the workflow, `lookupPlan` and the direct runner give the same. */
+export interface PlanInput {
+  readonly spec: PipelineSpec;
+  readonly ctx: RunContext;
+  /** CPU-queue work (ingest, augment, publish) and GPU-queue work (base, extract, training, evaluation). */
+  readonly cpu: PlanActivities;
+  readonly gpu: PlanActivities;
+  readonly shardSize?: number;
+  /** Activities per shard stage, per queue [one per shard]. */
+  readonly fanOut?: FanOut;
+  /** Whether to publish the trained model [true]. */
+  readonly publish?: boolean;
 }
 
 /** The activities the stage plan calls (the same signatures whether proxied by Temporal or called directly). */

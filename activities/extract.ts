@@ -100,7 +100,7 @@ export function createExtractActivity(env: StageEnv) {
   }
 
   return async function extractShards({ ctx, base, sources }: ExtractInput): Promise<ShardsResult> {
-    return runShardGroup('extract', ctx, sources, (source, noCache, progress) => extractShard({ ...ctx, noCache }, base, source, progress));
+    return runShardGroup('extract', ctx, sources, (source, shardCtx, progress) => extractShard(shardCtx, base, source, progress));
   };
 }
 

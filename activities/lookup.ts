@@ -9,16 +9,12 @@
 import { LookupOnlyCache, WriteRefused } from '../lib/stages/lookup-only';
 import type { ActivityDeps } from './activity-context';
 import { stageLog } from './activity-context';
-import type { CachedStage, FanOut, PlanActivities, PlanExecutor, PlanLookup, PlanLookupInput, PublishResult, RunContext, StageReport, StageResult } from './contracts';
-import type { PipelineSpec } from '../pipelines/schema';
+import type { CachedStage, PlanActivities, PlanExecutor, PlanInput, PlanLookup, PlanLookupInput, PublishResult, StageReport, StageResult } from './contracts';
 import { createStageActivities } from './stage-activities';
 
 /** The stage plan's walk: `runStagePlan` from workflows/stage-plan.ts. */
 export type PlanWalker = (
-  input: {
-    readonly spec: PipelineSpec; readonly ctx: RunContext; readonly cpu: PlanActivities; readonly gpu: PlanActivities;
-    readonly shardSize?: number; readonly fanOut?: FanOut; readonly publish?: boolean;
-  },
+  input: PlanInput,
   run: PlanExecutor,
   reports: () => StageReport[],
 ) => Promise<unknown>;

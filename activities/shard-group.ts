@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { combinedOutcome } from '../lib/stages/outcomes';
 import type { RunContext, ShardRef, ShardsResult, StageOutcome } from './contracts';
 import type { ActivityProgress } from './activity-context';
-import { attempt, heartbeat, previousAttemptProgress } from './activity-context';
+import { attempt, heartbeat, heartbeatResumePoint, previousAttemptProgress } from './activity-context';
 
 /** One shard's work: its cache key, how it came to be, and the shard it made (none when there was nothing to make). */
 export interface ShardRun {
@@ -30,8 +30,8 @@ export interface ShardProgress {
   report(done: number, total: number): void;
 }
 
-/** Computes one shard: `noCache` is the run's `--no-cache`, except for a shard an earlier attempt of this activity finished. */
-export type RunShard = (source: ShardRef, noCache: boolean, progress: ShardProgress) => Promise<ShardRun>;
+/** Computes one shard; its `ctx` is the run's, without `--no-cache` for a shard an earlier attempt of this activity committed. */
+export type RunShard = (source: ShardRef, ctx: RunContext, progress: ShardProgress) => Promise<ShardRun>;
 
 export async function runShardGroup(stage: 'augment' | 'extract', ctx: RunContext, sources: readonly ShardRef[], runShard: RunShard): Promise<ShardsResult> {
   // Under --no-cache a retry still takes what its earlier attempt committed: this run made it.
@@ -40,10 +40,11 @@ export async function runShardGroup(stage: 'augment' | 'extract', ctx: RunContex
   const shards = sources.length;
   const runs: ShardRun[] = [];
   for (const [index, source] of sources.entries()) {
-    const position = { stage, shardsDone: index, shards };
+    // Shards before `finishedEarlier` are committed whatever this attempt has reached: a third attempt must still know.
+    const position = { stage, shardsDone: Math.max(index, finishedEarlier), shards };
     const progress: ShardProgress = { position, report: (done, total) => heartbeat({ ...position, done, total }) };
-    runs.push(await runShard(source, ctx.noCache && index >= finishedEarlier, progress));
-    heartbeat({ stage, shardsDone: index + 1, shards }, true);
+    runs.push(await runShard(source, { ...ctx, noCache: ctx.noCache && index >= finishedEarlier }, progress));
+    heartbeatResumePoint({ stage, shardsDone: Math.max(index + 1, finishedEarlier), shards });
   }
   return {
     outcome: combinedOutcome(runs.map((r) => r.outcome)),

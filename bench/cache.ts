@@ -5,7 +5,7 @@
  * Repetitions alternate the two, so the ratio of each pair is measured side by side.
  */
 import type { PipelineRunResult } from '../workflows/progress';
-import { workersServing } from '../runtime/fan-out';
+import { NEW_WORKER_POLL_MS, fanOutOption } from '../runtime/fan-out';
 import { startRun } from '../runtime/runs';
 import { benchPipeline, benchShardSize } from './bench-pipeline';
 import { openBenchStack } from './stack';
@@ -41,10 +41,9 @@ export async function benchCache(options: BenchOptions = {}): Promise<CacheBench
   try {
     const spec = benchPipeline('bench-cache', stack.queues, size);
     const shardSize = benchShardSize(size);
-    // As `graft run` would: one activity per shard stage for each worker polling the queues.
-    const fanOut = await workersServing(stack.client, stack.queues);
+    const fanOut = await fanOutOption(stack.client, stack.queues, NEW_WORKER_POLL_MS);
     const run = async (noCache: boolean) => timed(async () => {
-      const handle = await startRun(stack.client, spec, { noCache, shardSize, ...(fanOut ? { fanOut } : {}) });
+      const handle = await startRun(stack.client, spec, { noCache, shardSize, ...fanOut });
       const result = await handle.result();
       const history = await handle.fetchHistory();
       return { result, activities: (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes).length };

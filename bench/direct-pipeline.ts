@@ -12,6 +12,7 @@ import type { Evaluation, FanOut, ModelRef, RunContext, StageName, StageReport, 
 import type { PipelineSpec } from '../pipelines/schema';
 import { modelSpecHash, specHash } from '../pipelines/spec-hash';
 import { DataError } from '../lib/errors';
+import { combinedOutcome } from '../lib/stages/outcomes';
 import { runStagePlan } from '../workflows/stage-plan';
 import { secondsSince } from './util';
 
@@ -22,6 +23,7 @@ export interface DirectStage {
   readonly calls: number;
   /** Shards the stage's calls covered (a shard stage's groups), else its calls. */
   readonly shards: number;
+  /** Per shard in a shard stage, else per call. */
   readonly outcomes: string[];
 }
 
@@ -68,8 +70,9 @@ export async function runPipelineDirect(acts: DirectActivities, spec: PipelineSp
       const results: R[] = [];
       for (const call of calls) results.push(await call());
       const shards = shardCounts?.reduce((a, b) => a + b, 0) ?? calls.length;
-      stages.push({ stage: name, seconds: secondsSince(start), calls: calls.length, shards, outcomes: results.map((r) => r.outcome) });
-      const outcome = results.some((r) => r.outcome === 'computed') ? 'computed' : 'cached';
+      const outcomes = results.flatMap((r) => r.outcomes ?? [r.outcome]);
+      stages.push({ stage: name, seconds: secondsSince(start), calls: calls.length, shards, outcomes });
+      const outcome = combinedOutcome(outcomes);
       reports.push({ stage: name, outcome, seconds: results.reduce((sum, r) => sum + r.seconds, 0), shards });
       return results;
     },

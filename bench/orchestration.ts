@@ -6,7 +6,7 @@
  * alternate which side goes first, so drift in machine load hits both sides.
  */
 import type { FanOut } from '../activities/contracts';
-import { workersServing } from '../runtime/fan-out';
+import { NEW_WORKER_POLL_MS, fanOutOption } from '../runtime/fan-out';
 import { startRun } from '../runtime/runs';
 import type { BenchPipelineSize } from './bench-pipeline';
 import { benchPipeline, benchShardSize } from './bench-pipeline';
@@ -28,7 +28,7 @@ export interface PipelineOverhead {
   readonly size: BenchPipelineSize;
   readonly images: number;
   readonly shards: number;
-  /** Activities per shard stage on both sides: what `graft run` gives a run on this stack's workers (absent: one per shard, before session 7). */
+  /** Activities per shard stage on both sides: what `graft run` gives a run on this stack's workers (absent in records made before shard groups: one per shard). */
   readonly fanOut?: FanOut;
   /** Activities one Temporal run executes. */
   readonly activities: number;
@@ -83,7 +83,7 @@ export async function benchOrchestration(options: BenchOptions = {}): Promise<Or
     const acts = directActivities({ store: stack.store });
     const serverCpu = await temporalServerCpu();
     // As `graft run` would: one activity per shard stage for each worker polling the queues (here the bench's one).
-    const fanOut = await workersServing(stack.client, stack.queues);
+    const { fanOut } = await fanOutOption(stack.client, stack.queues, NEW_WORKER_POLL_MS);
     const runs = new Map(sizes.map((size) => [size, {
       direct: [] as number[], temporal: [] as number[], idle: [] as number[], stages: [] as StageOverhead[], shards: 0, activities: 0,
       serverCpu: { direct: [] as (number | null)[], temporal: [] as (number | null)[] },

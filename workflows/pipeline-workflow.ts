@@ -1,7 +1,7 @@
 import { ActivityFailure, ApplicationFailure, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { ActivityOptions } from '@temporalio/workflow';
 import type { GraftActivities } from '../activities';
-import type { FanOut, RunContext, StageName, StageOutcome, StageReport, StageResult } from '../activities/contracts';
+import type { FanOut, RunContext, StageName, StageReport, StageResult } from '../activities/contracts';
 import type { PipelineSpec } from '../pipelines/schema';
 // Errors a retry cannot fix, from Graft's one error table: the activity says so, and the policy agrees.
 import { NON_RETRYABLE_ERROR_TYPES } from '../lib/errors';
@@ -107,7 +107,7 @@ export async function pipelineWorkflow(input: PipelineRunInput): Promise<Pipelin
           throw err;
         });
         // A shard stage's results say each shard's outcome; other stages have one.
-        const outcomes = results.flatMap((r: StageResult & { readonly outcomes?: readonly StageOutcome[] }) => r.outcomes ?? [r.outcome]);
+        const outcomes = results.flatMap((r) => r.outcomes ?? [r.outcome]);
         state.status = combinedOutcome(outcomes);
         state.seconds = results.reduce((sum, r) => sum + r.seconds, 0);
         if (new Set(outcomes).size > 1) state.note = `${outcomes.filter((o) => o === 'cached').length}/${outcomes.length} cached`;

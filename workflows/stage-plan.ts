@@ -7,7 +7,7 @@
  * the workflow sandbox can run it.
  */
 import type {
-  BaseWeightsRef, EpochMetrics, Evaluation, FanOut, ModelRef, PlanActivities, PlanExecutor, PlanLookup, PublishInput, PublishResult, RunContext,
+  BaseWeightsRef, EpochMetrics, Evaluation, FanOut, ModelRef, PlanExecutor, PlanInput, PlanLookup, PublishInput, PublishResult,
   ShardRef, SkippedImages, StageName, StageResult,
 } from '../activities/contracts';
 import type { PipelineSpec } from '../pipelines/schema';
@@ -22,6 +22,14 @@ export function defaultShardSize(dataset: Pick<PipelineSpec['dataset'], 'imageSi
   const pixels = h * w * dataset.channels;
   return Math.max(64, Math.min(2048, Math.floor((2048 * 784) / pixels)));
 }
+
+/**
+ * The most shards one activity of a shard stage takes, whatever the fan-out:
+ * it bounds an activity's time (its start-to-close timeout), the redone work
+ * of a retry, and the shard list in its input and result (payloads stay far
+ * under Temporal's 2 MB).
+ */
+export const MAX_SHARDS_PER_ACTIVITY = 64;
 
 /**
  * Splits a shard stage's shards into at most `groups` contiguous groups of
@@ -44,17 +52,7 @@ export const SKIPPED_IMAGES_SHOWN = 5;
 
 export type { PlanActivities, PlanExecutor } from '../activities/contracts';
 
-export interface StagePlanInput {
-  readonly spec: PipelineSpec;
-  readonly ctx: RunContext;
-  /** CPU-queue work (ingest, augment, publish) and GPU-queue work (base, extract, training, evaluation). */
-  readonly cpu: PlanActivities;
-  readonly gpu: PlanActivities;
-  readonly shardSize?: number;
-  /** Activities per shard stage, per queue [one per shard]. */
-  readonly fanOut?: FanOut;
-  /** Whether to publish the trained model [true]. */
-  readonly publish?: boolean;
+export interface StagePlanInput extends PlanInput {
   /**
    * The plan's cache hits found by one `lookupPlan` call: a call with a hit
    * takes it instead of running its activity, so an unchanged run costs one
@@ -97,7 +95,8 @@ export async function runStagePlan(input: StagePlanInput, executor: PlanExecutor
   if (skipReason !== undefined) return { status: 'skipped', reason: skipReason, fingerprint: ingested!.fingerprint, evaluations: [], histories: [], ...skipped };
 
   // Shard stages: one activity per group of shards, a group per worker of the queue (per shard when the run does not say).
-  const groups = (shards: ShardRef[], queue: keyof FanOut) => groupShards(shards, input.fanOut?.[queue] ?? shards.length);
+  const groups = (shards: ShardRef[], queue: keyof FanOut) =>
+    groupShards(shards, Math.max(input.fanOut?.[queue] ?? shards.length, Math.ceil(shards.length / MAX_SHARDS_PER_ACTIVITY)));
   const sizes = (grouped: ShardRef[][]) => grouped.map((group) => group.length);
   const augmentGroups = groups(ingested!.shards.train, 'cpu');
   const augmented = await run.stage('augment', augmentGroups.map((sources) =>

@@ -15,8 +15,9 @@ import { activityAttempts, chaosPipeline, committed, exited, outcomes, recordFau
 jest.setTimeout(300_000);
 
 // A short heartbeat timeout, so that the core sends beats often (it throttles them to 0.8 of it), and an
-// ImageNet base at 96 px, so that extraction lasts long enough (4,800 images, about 10 s here) for a kill to land inside it.
-const RUN = { heartbeatSeconds: 2, shardSize: 60, noCache: true, fanOut: { cpu: 1, gpu: 1 } };
+// ImageNet base at 96 px, so that extraction lasts long enough (4,800 images, about 10 s here) for a kill to land inside it;
+// 80 images a shard make 48 shards, one group (at most MAX_SHARDS_PER_ACTIVITY).
+const RUN = { heartbeatSeconds: 2, shardSize: 80, noCache: true, fanOut: { cpu: 1, gpu: 1 } };
 
 test('a shard group killed mid-extraction under --no-cache redoes only the shards its last heartbeat did not report', async () => {
   const stack = await openTestStack('chaos-group');

@@ -9,7 +9,7 @@ import { definePipeline } from '../../../pipelines/define';
 import type { PipelineInput, PipelineSpec } from '../../../pipelines/schema';
 import { activityDepsFromEnv } from '../../../runtime/deps';
 import { createWorkerActivities } from '../../../runtime/worker-activities';
-import { workersServing } from '../../../runtime/fan-out';
+import { NEW_WORKER_POLL_MS, fanOutOption } from '../../../runtime/fan-out';
 import { startRun } from '../../../runtime/runs';
 import { connectClient, temporalConfigFromEnv } from '../../../runtime/temporal';
 import { createGraftWorkers } from '../../../runtime/worker';
@@ -108,9 +108,8 @@ export function formatDemoTable(rows: readonly DemoRow[]): string[] {
 async function runAndWatch(client: Client, spec: PipelineSpec, io: CliIO, noCache: boolean): Promise<PipelineRunResult> {
   io.out('');
   io.out(`▶ ${spec.name} (${spec.mode}${spec.fineTune ? ' + fine-tune' : ''}, ${spec.dataset.split.trainPerClass} labels per class)`);
-  // The fan-out `graft run` would give it: one activity per shard stage for each worker polling the queues.
-  const fanOut = await workersServing(client, spec.queues);
-  const handle = await startRun(client, spec, { noCache, ...(fanOut ? { fanOut } : {}) });
+  // The fan-out `graft run` would give it, once the demo's own worker polls.
+  const handle = await startRun(client, spec, { noCache, ...(await fanOutOption(client, spec.queues, NEW_WORKER_POLL_MS)) });
   const code = await watchRun(client, handle.workflowId, io, 2000);
   if (code !== 0) throw new Error(`run ${handle.workflowId} failed; see \`graft status ${handle.workflowId}\``);
   return handle.result();

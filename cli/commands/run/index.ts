@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Command, CommandOptions } from '../../command';
 import { loadPipeline } from '../../../pipelines/load';
-import { workersServing } from '../../../runtime/fan-out';
+import { fanOutOption } from '../../../runtime/fan-out';
 import { startRun } from '../../../runtime/runs';
 import { UsageError } from '../../usage-error';
 import { withClient } from '../../with-client';
@@ -37,8 +37,8 @@ export const runCommand: Command = {
     }
     const spec = await loadPipeline(positionals[0]!);
     return withClient(async (client) => {
-      const fanOut = fanOutFlag ? { cpu: fanOutFlag, gpu: fanOutFlag } : await workersServing(client, spec.queues);
-      const handle = await startRun(client, spec, { noCache: values['no-cache'] ?? false, ...(heartbeatSeconds ? { heartbeatSeconds } : {}), ...(fanOut ? { fanOut } : {}) });
+      const fanOut = fanOutFlag ? { fanOut: { cpu: fanOutFlag, gpu: fanOutFlag } } : await fanOutOption(client, spec.queues);
+      const handle = await startRun(client, spec, { noCache: values['no-cache'] ?? false, ...(heartbeatSeconds ? { heartbeatSeconds } : {}), ...fanOut });
       io.out(handle.workflowId);
       if (!values.wait) return 0;
       return watchRun(client, handle.workflowId, io);

@@ -13,7 +13,7 @@ const sources: ShardRef[] = ['train-0', 'train-1', 'train-2'].map((name, i) => (
 
 /** Each shard "computes" unless it may come from the cache, and says which it was. */
 function recordingShard(asked: { name: string; noCache: boolean }[]): RunShard {
-  return async (source, noCache, progress) => {
+  return async (source, { noCache }, progress) => {
     asked.push({ name: source.name, noCache });
     await withHeartbeats(progress.position, Promise.resolve()); // as a shard's loading does
     progress.report(source.count, source.count);
@@ -52,6 +52,15 @@ describe('runShardGroup', () => {
     const result: ShardsResult = await env.run(() => runShardGroup('extract', ctx(true), sources, recordingShard(asked)));
     expect(asked.map((a) => a.noCache)).toEqual([false, false, true]);
     expect(result.outcomes).toEqual(['cached', 'cached', 'computed']);
+  });
+
+  it('keeps reporting what an earlier attempt committed, so that a third attempt still takes it from the cache', async () => {
+    const env = new MockActivityEnvironment({ attempt: 2, heartbeatDetails: { stage: 'extract', shardsDone: 2, shards: 3 } });
+    const beats: ActivityProgress[] = [];
+    env.on('heartbeat', (details: ActivityProgress) => beats.push(details));
+    await env.run(() => runShardGroup('extract', ctx(true), sources, recordingShard([])));
+    expect(beats.map((b) => b.shardsDone)).toEqual(expect.arrayContaining([2, 3]));
+    expect(Math.min(...beats.map((b) => b.shardsDone!))).toBe(2);
   });
 
   it('ignores the earlier beats of another stage, and of a first attempt', async () => {

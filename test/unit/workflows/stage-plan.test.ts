@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { EvaluateInput, Evaluation, PublishInput, SkippedImages, StageName, StageResult, TrainHeadInput } from '../../../activities/contracts';
 import { definePipeline } from '../../../pipelines/define';
 import type { PipelineInput } from '../../../pipelines/schema';
-import { groupShards, runStagePlan, type PlanActivities, type PlanExecutor } from '../../../workflows/stage-plan';
+import { MAX_SHARDS_PER_ACTIVITY, groupShards, runStagePlan, type PlanActivities, type PlanExecutor } from '../../../workflows/stage-plan';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const evaluation: Evaluation = { testAccuracy: 0.9, perClassAccuracy: [], confusion: [], count: 4 };
@@ -79,6 +79,18 @@ describe('the stage plan', () => {
     expect(shardCounts.filter(([, counts]) => counts)).toEqual([['augment', [2]], ['extract', [3, 3]]]);
     expect(trained[0]!.train.map((s) => s.name)).toEqual(['features-train-0', 'features-train-1', 'features-aug-train-0', 'features-aug-train-1']);
     expect(trained[0]!.validation.map((s) => s.name)).toEqual(['features-validation-0']);
+  });
+
+  it('gives no activity more than MAX_SHARDS_PER_ACTIVITY shards, whatever the fan-out', async () => {
+    const shardCounts: [StageName, readonly number[] | undefined][] = [];
+    const acts = fakeActivities([]);
+    const ingest = acts.ingest;
+    const train = Array.from({ length: 130 }, (_, i) => shard('ingest', `train-${i}`));
+    acts.ingest = async (input) => ({ ...(await ingest(input)), shards: { train, validation: [], test: [] } });
+    const ctx = { runId: 'r', pipeline: 'plan', specHash: 'h', modelSpecHash: 'm', noCache: false, heartbeatSeconds: 60 };
+    await runStagePlan({ spec: spec({}), ctx, cpu: acts, gpu: acts, fanOut: { cpu: 1, gpu: 2 }, publish: false }, executor([], shardCounts), () => []);
+    expect(MAX_SHARDS_PER_ACTIVITY).toBe(64);
+    expect(shardCounts.filter(([, counts]) => counts)).toEqual([['augment', [44, 43, 43]], ['extract', [52, 52, 52, 52, 52]]]);
   });
 
   it('passes evaluate.tta to every evaluation; on features with the test images and the base to mirror them through', async () => {
