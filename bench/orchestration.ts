@@ -2,8 +2,9 @@
  * Orchestration overhead: the same pipeline (every stage recomputed) run
  * through Temporal with an in-process worker vs its stage activities called
  * directly in one process, through the same stage plan. Two sizes, a small
- * pipeline and one of over 30 s of work; repetitions interleave the sizes and
- * alternate which side goes first, so drift in machine load hits both sides.
+ * pipeline and one of over 30 s of work; repetitions interleave the sizes,
+ * and each runs two pairs in opposite orders (D T T D or T D D T), so that
+ * drift in machine load, and the slower second run of a pair, hit both sides alike.
  */
 import type { FanOut } from '../activities/contracts';
 import { NEW_WORKER_POLL_MS, fanOutOption } from '../runtime/fan-out';
@@ -40,12 +41,21 @@ export interface PipelineOverhead {
   readonly overheadSeconds: number;
   /**
    * The headline: the median over the repetitions of (Temporal − direct) ÷
-   * Temporal within each repetition, whose two sides ran back to back, so
-   * that load drifting between repetitions cancels.
+   * Temporal within each repetition, whose runs went back to back, so that
+   * load drifting between repetitions cancels. A repetition is two pairs in
+   * opposite orders (direct, Temporal, Temporal, direct, or the reverse), so
+   * that each side runs second in a pair as often as first (records before
+   * shard groups: one pair per repetition).
    */
   readonly overheadFraction: number;
   /** Each repetition's fraction: the spread. */
   readonly pairedFractions: number[];
+  /**
+   * Per repetition, how much longer the run second in a pair took than it
+   * would have first: ((T − D with direct first) − (T − D with Temporal
+   * first)) ÷ 2, in seconds. What the opposite orders cancel.
+   */
+  readonly secondRunSeconds?: number[];
   /** (median Temporal − median direct) ÷ median Temporal: the same runs, unpaired (absent from records before session 6, whose headline was this). */
   readonly mediansFraction?: number;
   /**
@@ -76,7 +86,7 @@ const GOAL: Record<BenchPipelineSize, number> = { quick: 0.05, small: 0.05, larg
 export async function benchOrchestration(options: BenchOptions = {}): Promise<OrchestrationBenchResult & WithHeadline> {
   const quick = options.quick ?? false;
   // Two shared cores move a run's wall time by several per cent: enough pairs for a median to settle.
-  const reps = quick ? 1 : 7;
+  const reps = quick ? 1 : 5;
   const sizes: BenchPipelineSize[] = quick ? ['quick'] : ['small', 'large'];
   const stack = await openBenchStack('orch');
   try {
@@ -86,33 +96,42 @@ export async function benchOrchestration(options: BenchOptions = {}): Promise<Or
     const { fanOut } = await fanOutOption(stack.client, stack.queues, NEW_WORKER_POLL_MS);
     const runs = new Map(sizes.map((size) => [size, {
       direct: [] as number[], temporal: [] as number[], idle: [] as number[], stages: [] as StageOverhead[], shards: 0, activities: 0,
+      fractions: [] as number[], secondRun: [] as number[],
       serverCpu: { direct: [] as (number | null)[], temporal: [] as (number | null)[] },
     }]));
     // Warm both sides (kernels, the base's weights file, the worker's sticky cache) before timing.
     if (!quick) await onePair(stack, acts, 'quick', true, serverCpu, fanOut);
     for (let r = 0; r < reps; r++) {
       for (const size of sizes) {
-        const pair = await onePair(stack, acts, size, r % 2 === 0, serverCpu, fanOut);
+        // Two pairs in opposite orders: the run that goes second in a pair is slower (what the previous run left the machine doing).
+        const directFirst = r % 2 === 0;
+        const pairs = [await onePair(stack, acts, size, directFirst, serverCpu, fanOut), await onePair(stack, acts, size, !directFirst, serverCpu, fanOut)];
         const into = runs.get(size)!;
-        into.direct.push(pair.direct);
-        into.temporal.push(pair.temporal);
-        into.idle.push(pair.idle);
-        into.serverCpu.direct.push(pair.serverCpu.direct);
-        into.serverCpu.temporal.push(pair.serverCpu.temporal);
-        into.stages = pair.stages;
-        into.shards = pair.shards;
-        into.activities = pair.activities;
+        for (const pair of pairs) {
+          into.direct.push(pair.direct);
+          into.temporal.push(pair.temporal);
+          into.idle.push(pair.idle);
+          into.serverCpu.direct.push(pair.serverCpu.direct);
+          into.serverCpu.temporal.push(pair.serverCpu.temporal);
+          into.stages = pair.stages;
+          into.shards = pair.shards;
+          into.activities = pair.activities;
+        }
+        const sum = (side: 'direct' | 'temporal') => pairs.reduce((total, pair) => total + pair[side], 0);
+        into.fractions.push((sum('temporal') - sum('direct')) / sum('temporal'));
+        const [directThenTemporal, temporalThenDirect] = directFirst ? pairs : [pairs[1]!, pairs[0]!];
+        const gap = (pair: Pair) => pair.temporal - pair.direct;
+        into.secondRun.push((gap(directThenTemporal!) - gap(temporalThenDirect!)) / 2);
       }
     }
     const pipelines = sizes.map((size): PipelineOverhead => {
-      const { direct, temporal, idle, stages, shards, activities, serverCpu: serverCpuSeconds } = runs.get(size)!;
+      const { direct, temporal, idle, stages, shards, activities, serverCpu: serverCpuSeconds, fractions: pairedFractions, secondRun } = runs.get(size)!;
       const directMedian = median(direct);
       const temporalMedian = median(temporal);
-      const pairedFractions = direct.map((d, i) => (temporal[i]! - d) / temporal[i]!);
       return {
         size, images: benchPipeline('x', stack.queues, size).dataset.limitPerClass! * 10, shards, ...(fanOut ? { fanOut } : {}), activities,
         directSeconds: direct, temporalSeconds: temporal, directMedianSeconds: directMedian, temporalMedianSeconds: temporalMedian,
-        overheadSeconds: temporalMedian - directMedian, overheadFraction: median(pairedFractions), pairedFractions,
+        overheadSeconds: temporalMedian - directMedian, overheadFraction: median(pairedFractions), pairedFractions, secondRunSeconds: secondRun,
         mediansFraction: (temporalMedian - directMedian) / temporalMedian,
         idleSeconds: idle, idleFraction: median(idle.map((x, i) => x / temporal[i]!)), serverCpuSeconds, stages,
       };
@@ -120,7 +139,7 @@ export async function benchOrchestration(options: BenchOptions = {}): Promise<Or
     const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
     const headlines = pipelines.map((p): Headline => ({
       value: p.overheadFraction, goal: GOAL[p.size], better: 'lower', unit: 'fraction of the run',
-      what: `orchestration overhead, ${p.size} pipeline (${p.directMedianSeconds.toFixed(0)} s of stage work, ${p.activities} activities): Temporal vs the same stage plan called directly, median of ${reps} back-to-back pairs`
+      what: `orchestration overhead, ${p.size} pipeline (${p.directMedianSeconds.toFixed(0)} s of stage work, ${p.activities} activities): Temporal vs the same stage plan called directly, median of ${reps} repetitions of two back-to-back pairs in opposite orders`
         + ` (unpaired medians ${pct(p.mediansFraction ?? Number.NaN)}; no activity running ${pct(p.idleFraction)} of the Temporal run)`,
     }));
     // The headline is the long pipeline's (the ≤ 2 % goal); the small one's goal rides along.
