@@ -31,7 +31,7 @@ export interface PipelineRunInput {
   /**
    * Activities per shard stage, per queue: the workers serving it when the
    * run started (`graft run` counts them). Absent: one activity per shard,
-   * which suits any number of workers (scheduled runs; runs started before it existed).
+   * which suits any number of workers (scheduled runs, whose input is fixed when the schedule is made).
    */
   readonly fanOut?: FanOut;
 }
