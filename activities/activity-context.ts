@@ -70,15 +70,17 @@ export function heartbeat(progress: ActivityProgress): void {
   const last = lastProgressBeat.get(context);
   const interval = Math.min(PROGRESS_BEAT_MS, (context.info.heartbeatTimeoutMs ?? Infinity) / 4);
   if (last !== undefined && now - last < interval && !isFinal(progress)) return;
-  lastProgressBeat.set(context, now);
-  context.heartbeat(progress);
+  send(context, progress, now);
 }
 
 /** Reports a point a retry can resume from (a shard of a group just committed): sent whatever the throttle. */
 export function heartbeatResumePoint(progress: ActivityProgress): void {
   const context = currentContext();
-  if (!context) return;
-  lastProgressBeat.set(context, performance.now());
+  if (context) send(context, progress, performance.now());
+}
+
+function send(context: Context, progress: ActivityProgress, now: number): void {
+  lastProgressBeat.set(context, now);
   context.heartbeat(progress);
 }
 

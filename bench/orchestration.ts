@@ -93,7 +93,7 @@ export async function benchOrchestration(options: BenchOptions = {}): Promise<Or
     const acts = directActivities({ store: stack.store });
     const serverCpu = await temporalServerCpu();
     // As `graft run` would: one activity per shard stage for each worker polling the queues (here the bench's one).
-    const { fanOut } = await fanOutOption(stack.client, stack.queues, NEW_WORKER_POLL_MS);
+    const fanOut = await fanOutOption(stack.client, stack.queues, NEW_WORKER_POLL_MS);
     const runs = new Map(sizes.map((size) => [size, {
       direct: [] as number[], temporal: [] as number[], idle: [] as number[], stages: [] as StageOverhead[], shards: 0, activities: 0,
       fractions: [] as number[], secondRun: [] as number[],
@@ -129,7 +129,7 @@ export async function benchOrchestration(options: BenchOptions = {}): Promise<Or
       const directMedian = median(direct);
       const temporalMedian = median(temporal);
       return {
-        size, images: benchPipeline('x', stack.queues, size).dataset.limitPerClass! * 10, shards, ...(fanOut ? { fanOut } : {}), activities,
+        size, images: benchPipeline('x', stack.queues, size).dataset.limitPerClass! * 10, shards, ...fanOut, activities,
         directSeconds: direct, temporalSeconds: temporal, directMedianSeconds: directMedian, temporalMedianSeconds: temporalMedian,
         overheadSeconds: temporalMedian - directMedian, overheadFraction: median(pairedFractions), pairedFractions, secondRunSeconds: secondRun,
         mediansFraction: (temporalMedian - directMedian) / temporalMedian,
@@ -164,7 +164,7 @@ interface Pair {
 /** One direct run and one Temporal run of the `size` pipeline, back to back, in the order asked. */
 async function onePair(
   stack: BenchStack, acts: ReturnType<typeof directActivities>, size: BenchPipelineSize, directFirst: boolean, serverCpu: () => number | undefined,
-  fanOut: FanOut | undefined,
+  fanOut: { readonly fanOut?: FanOut },
 ): Promise<Pair> {
   const spec = benchPipeline(`bench-orchestration-${size}`, stack.queues, size);
   const shardSize = benchShardSize(size);
@@ -176,7 +176,7 @@ async function onePair(
     cpu[side] = before === undefined || after === undefined ? null : after - before;
     return value;
   };
-  const layout = { noCache: true, shardSize, ...(fanOut ? { fanOut } : {}) };
+  const layout = { noCache: true, shardSize, ...fanOut };
   const runDirect = () => metered('direct', () => runPipelineDirect(acts, spec, layout));
   const runTemporal = () => metered('temporal', () => timed(async () => {
     const handle = await startRun(stack.client, spec, layout);
